@@ -1,0 +1,70 @@
+// Package cli is the ddstack command line: one file per subcommand, each
+// returning its exit status; only main exits.
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Exit statuses.
+const (
+	ExitOK    = 0
+	ExitError = 1 // the stack is invalid, or the command failed
+	ExitUsage = 2
+)
+
+const usage = `ddstack: the pytorch-datadog stack, without credentials or the Pulumi CLI
+
+Usage:
+  ddstack plan [--stack NAME | --file PATH] [--cwd DIR] [--json]
+
+Commands:
+  plan   run the program under Pulumi's mock engine and show what it registers
+`
+
+// Run runs ddstack with its arguments (without the program name) and returns
+// the exit status.
+func Run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return ExitUsage
+	}
+	switch args[0] {
+	case "plan":
+		return runPlan(args[1:], stdout, stderr)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return ExitOK
+	default:
+		fmt.Fprintf(stderr, "ddstack: unknown command %q\n\n%s", args[0], usage)
+		return ExitUsage
+	}
+}
+
+// printErrors writes one line per error of a joined error, each as
+// "error: ...".
+func printErrors(w io.Writer, err error) {
+	for _, e := range leaves(err) {
+		for i, line := range strings.Split(strings.TrimRight(e.Error(), "\n"), "\n") {
+			if i == 0 {
+				fmt.Fprintf(w, "error: %s\n", line)
+			} else {
+				fmt.Fprintf(w, "       %s\n", line)
+			}
+		}
+	}
+}
+
+// leaves unpacks joined errors into the errors they join.
+func leaves(err error) []error {
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range joined.Unwrap() {
+			out = append(out, leaves(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}

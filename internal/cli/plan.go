@@ -1,0 +1,187 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/pytorch-fdn/pytorch-datadog/internal/plan"
+	"github.com/pytorch-fdn/pytorch-datadog/internal/stackfile"
+)
+
+// stackFlags are the flags that choose a stack, shared by the commands that
+// read one.
+type stackFlags struct {
+	stack, file, cwd string
+}
+
+func (f *stackFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.stack, "stack", "prod", "stack `NAME`: reads Pulumi.NAME.yaml")
+	fs.StringVar(&f.file, "file", "", "read this stack file (`PATH`) instead of Pulumi.<stack>.yaml")
+	fs.StringVar(&f.cwd, "cwd", ".", "project `DIR`, holding Pulumi.yaml")
+}
+
+func (f *stackFlags) load() (*stackfile.Stack, error) {
+	return stackfile.Load(f.cwd, f.stack, f.file)
+}
+
+// parseFlags parses a subcommand's flags; it returns the exit status to use
+// when parsing ends the command (help or a usage error).
+func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (int, bool) {
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return ExitOK, false
+		}
+		return ExitUsage, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "ddstack %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		fs.Usage()
+		return ExitUsage, false
+	}
+	return 0, true
+}
+
+func runPlan(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
+	var sf stackFlags
+	sf.register(fs)
+	asJSON := fs.Bool("json", false, "print the plan as JSON")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: ddstack plan [--stack NAME | --file PATH] [--cwd DIR] [--json]\n\n"+
+			"Runs the program under Pulumi's mock engine with the stack's config and shows what it\n"+
+			"registers in Datadog and what it looks up. Needs no credentials, network or Pulumi CLI.\n"+
+			"Exit status: 0 valid, 1 invalid (every error on stderr), 2 usage.\n\n")
+		fs.PrintDefaults()
+	}
+	if code, ok := parseFlags(fs, args, stdout, stderr); !ok {
+		return code
+	}
+
+	s, err := sf.load()
+	if err != nil {
+		printErrors(stderr, err)
+		return ExitError
+	}
+	p, err := plan.Build(s)
+	if err != nil {
+		printErrors(stderr, err)
+		return ExitError
+	}
+	for _, n := range p.Notes {
+		fmt.Fprintf(stderr, "note: %s\n", n)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(p); err != nil {
+			printErrors(stderr, err)
+			return ExitError
+		}
+		return ExitOK
+	}
+	writeTable(stdout, s.Path, p)
+	return ExitOK
+}
+
+// writeTable prints the plan for a reviewer: one block a resource, one row a
+// property, lists one item a row.
+func writeTable(w io.Writer, path string, p *plan.Plan) {
+	fmt.Fprintf(w, "Stack %s (%s): %d resources, %d lookups\n\n", p.Stack, path, len(p.Resources), len(p.Invokes))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "RESOURCE\tPROPERTY\tVALUE")
+	for _, r := range p.Resources {
+		label := shortType(r.Type) + " " + r.Name
+		if r.ImportID != nil {
+			label += " (import " + *r.ImportID + ")"
+		}
+		keys := make([]string, 0, len(r.Inputs))
+		for k := range r.Inputs {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		if len(keys) == 0 {
+			fmt.Fprintf(tw, "%s\t\t\n", label)
+		}
+		for _, k := range keys {
+			for i, line := range valueLines(r.Inputs[k]) {
+				switch i {
+				case 0:
+					fmt.Fprintf(tw, "%s\t%s\t%s\n", label, k, line)
+				default:
+					fmt.Fprintf(tw, "\t\t%s\n", line)
+				}
+			}
+			label = ""
+		}
+	}
+	tw.Flush()
+	if len(p.Invokes) == 0 {
+		return
+	}
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "LOOKUP\tARGUMENTS")
+	for _, inv := range p.Invokes {
+		fmt.Fprintf(tw, "%s\t%s\n", shortType(inv.Token), strings.Join(valueLines(inv.Args), ", "))
+	}
+	tw.Flush()
+}
+
+// shortType names a type token by its last part: datadog:index/user:User is
+// "user", pulumi:providers:datadog "provider".
+func shortType(token string) string {
+	if strings.HasPrefix(token, "pulumi:providers:") {
+		return "provider"
+	}
+	if i := strings.LastIndex(token, ":"); i >= 0 {
+		return strings.ToLower(token[i+1:i+2]) + token[i+2:]
+	}
+	return token
+}
+
+// valueLines renders a plain value as one or more lines: lists one item a
+// line, objects as key=value pairs, an object with only an id as its id.
+func valueLines(v any) []string {
+	switch x := v.(type) {
+	case []any:
+		if len(x) == 0 {
+			return []string{"[]"}
+		}
+		var out []string
+		for _, e := range x {
+			out = append(out, strings.Join(valueLines(e), ", "))
+		}
+		return out
+	case map[string]any:
+		if id, ok := x["id"]; ok && len(x) == 1 {
+			return valueLines(id)
+		}
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		parts := make([]string, 0, len(keys))
+		for _, k := range keys {
+			parts = append(parts, k+"="+strings.Join(valueLines(x[k]), ", "))
+		}
+		return []string{strings.Join(parts, " ")}
+	case nil:
+		return []string{"null"}
+	case string:
+		return []string{x}
+	default:
+		return []string{fmt.Sprint(x)}
+	}
+}

@@ -1,0 +1,230 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// repoRoot is the project directory, holding Pulumi.yaml and the stacks.
+const repoRoot = "../.."
+
+func run(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = Run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test ./internal/cli -update to create it")
+	assert.Equal(t, string(want), got, "%s differs; if the change is intended, run go test ./internal/cli -update", path)
+}
+
+func TestPlanProd(t *testing.T) {
+	code, stdout, stderr := run("plan", "--cwd", repoRoot)
+	require.Equal(t, ExitOK, code, stderr)
+	assert.Empty(t, stderr)
+	golden(t, "plan-prod.txt", stdout)
+
+	code, stdout, stderr = run("plan", "--cwd", repoRoot, "--json")
+	require.Equal(t, ExitOK, code, stderr)
+	golden(t, "plan-prod.json", stdout)
+
+	var doc struct {
+		Stack     string
+		Resources []struct {
+			Type, Name, Provider, Version string
+			Inputs                        map[string]any
+			DependsOn                     []string
+		}
+		Invokes []struct {
+			Token string
+			Args  map[string]any
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &doc))
+	assert.Equal(t, "prod", doc.Stack)
+
+	roles, users := 0, map[string][]any{}
+	for _, r := range doc.Resources {
+		assert.Equal(t, "4.68.0", r.Version, r.Name)
+		switch r.Type {
+		case "datadog:index/role:Role":
+			roles++
+			assert.Equal(t, "limited-read-write", r.Name)
+			assert.Equal(t, "Limited Read Write", r.Inputs["name"])
+			assert.Len(t, r.Inputs["permissions"], 13)
+		case "datadog:index/user:User":
+			users[r.Name] = r.Inputs["roles"].([]any)
+		}
+	}
+	assert.Equal(t, 1, roles)
+	assert.Equal(t, map[string][]any{
+		"infra-admin": {"<datadog-role:Datadog Admin Role>"},
+		"jane-smith":  {"<role:limited-read-write>"},
+		"john-doe":    {"<role:limited-read-write>"},
+	}, users)
+	require.Len(t, doc.Invokes, 2, "one getPermissions and one getRole per distinct Datadog role")
+	assert.Equal(t, "datadog:index/getPermissions:getPermissions", doc.Invokes[0].Token)
+	assert.Equal(t, "datadog:index/getRole:getRole", doc.Invokes[1].Token)
+	assert.Equal(t, map[string]any{"filter": "Datadog Admin Role"}, doc.Invokes[1].Args)
+}
+
+// stackDir makes a project directory with the real Pulumi.yaml and the
+// given stack file as Pulumi.prod.yaml.
+func stackDir(t *testing.T, stackYAML string) string {
+	t.Helper()
+	dir := t.TempDir()
+	project, err := os.ReadFile(filepath.Join(repoRoot, "Pulumi.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.prod.yaml"), []byte(stackYAML), 0o644))
+	return dir
+}
+
+const header = `config:
+  pulumi:disable-default-providers: [datadog]
+  datadog:apiUrl: https://api.us3.datadoghq.com/
+`
+
+func TestPlanRejectsMistakes(t *testing.T) {
+	tests := map[string]struct {
+		stack string
+		// want are the starts of lines stderr must have, one per mistake.
+		want []string
+	}{
+		"several mistakes at once": {
+			header + `  pytorch-datadog:roles:
+    readers:
+      name: Readers
+      permissions: [logs_read_data, incidents_write]
+  pytorch-datadog:users:
+    jane:
+      email: jane@example
+      role: [readers]
+    john:
+      email: JANE@example.org
+      roles: Readers
+      disabled: "yes"
+    amy:
+      email: jane@example.org
+      roles: [Raeders]
+`,
+			[]string{
+				"error: users.amy.roles[0]: no managed role or Datadog role named \"Raeders\" (did you mean \"Readers\"?)",
+				"error: users.jane.email: \"jane@example\" is not an email address",
+				"error: users.jane.role: unknown field (did you mean \"roles\"?)",
+				"error: users.jane.roles: missing",
+				"error: users.john.disabled: must be true or false, got the string \"yes\"",
+				"error: users.john.email: \"JANE@example.org\" is also the email of users.amy",
+				"error: users.john.roles: must be a list of role names, got the string \"Readers\"",
+			},
+		},
+		"unknown permission, found only by the lookup": {
+			header + `  pytorch-datadog:roles:
+    readers:
+      name: Readers
+      permissions: [logs_read_data, incidents_write]
+  pytorch-datadog:users:
+    jane:
+      email: jane@example.org
+      roles: [readers]
+`,
+			[]string{`error: roles.readers.permissions[1]: Datadog has no permission named "incidents_write" (closest: incident_write`},
+		},
+		"missing users and apiUrl": {
+			"config:\n  pytorch-datadog:roles: {}\n",
+			[]string{"error: datadog:apiUrl: missing", "error: users: missing"},
+		},
+		"typo in a config key": {
+			header + "  pytorch-datadog:user:\n    jane: {email: jane@example.org, roles: [Datadog Admin Role]}\n",
+			[]string{`error: user: unknown config key (did you mean "users"?)`, "error: users: missing"},
+		},
+		"key in plaintext": {
+			header + "  datadog:appKey: abcdef0123456789\n  pytorch-datadog:users:\n    jane: {email: jane@example.org, roles: [Datadog Admin Role]}\n",
+			[]string{"error: datadog:appKey: is set in plaintext"},
+		},
+		"key without namespace": {
+			header + "  users:\n    jane: {email: jane@example.org, roles: [Datadog Admin Role]}\n",
+			[]string{"error: "},
+		},
+		"empty users section": {
+			header + "  pytorch-datadog:users:\n",
+			[]string{"error: users: must be a map of user key to user"},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			dir := stackDir(t, tc.stack)
+			code, stdout, stderr := run("plan", "--cwd", dir)
+			assert.Equal(t, ExitError, code)
+			assert.Empty(t, stdout, "nothing on stdout when the stack is invalid")
+			lines := strings.Split(strings.TrimSpace(stderr), "\n")
+			for _, w := range tc.want {
+				found := false
+				for _, l := range lines {
+					found = found || strings.HasPrefix(l, w)
+				}
+				assert.True(t, found, "stderr has no line starting %q:\n%s", w, stderr)
+			}
+			if name == "several mistakes at once" {
+				assert.Len(t, lines, len(tc.want), "one line per mistake:\n%s", stderr)
+			}
+			assert.NotContains(t, stderr, "abcdef0123456789", "a key is never echoed")
+			assert.NotContains(t, stderr, "panic")
+		})
+	}
+}
+
+func TestPlanSecretsAndNotes(t *testing.T) {
+	dir := stackDir(t, header+`  datadog:apiKey:
+    secure: v1:c2VjcmV0Y2lwaGVydGV4dA==
+  pytorch-datadog:users:
+    jane:
+      email: jane@example.org
+      roles: [PyTorch Release Managers]
+`)
+	code, stdout, stderr := run("plan", "--cwd", dir, "--json")
+	require.Equal(t, ExitOK, code, stderr)
+	assert.Contains(t, stdout, `"apiKey": "[secret]"`)
+	assert.NotContains(t, stdout, "c2VjcmV0Y2lwaGVydGV4dA")
+	assert.Contains(t, stderr, `note: Datadog role "PyTorch Release Managers" is not managed here`)
+}
+
+func TestUsage(t *testing.T) {
+	for name, args := range map[string][]string{
+		"no command":      {},
+		"unknown command": {"apply"},
+		"unknown flag":    {"plan", "--stak", "prod"},
+		"extra argument":  {"plan", "prod"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			code, stdout, stderr := run(args...)
+			assert.Equal(t, ExitUsage, code)
+			assert.Empty(t, stdout)
+			assert.Contains(t, stderr, "Usage")
+		})
+	}
+	code, stdout, _ := run("plan", "--help")
+	assert.Equal(t, ExitOK, code)
+	assert.Contains(t, stdout, "Exit status")
+
+	code, _, stderr := run("plan", "--cwd", t.TempDir())
+	assert.Equal(t, ExitError, code, "a directory without Pulumi.yaml")
+	assert.Contains(t, stderr, "Pulumi.yaml")
+}

@@ -1,0 +1,114 @@
+// Package plan runs the program under Pulumi's mock engine with a stack's
+// config and describes what it registers and looks up: the document that
+// `ddstack plan` prints.
+package plan
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/hashicorp/go-multierror"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/pytorch-fdn/pytorch-datadog/internal/ddmock"
+	"github.com/pytorch-fdn/pytorch-datadog/internal/stackfile"
+	"github.com/pytorch-fdn/pytorch-datadog/program"
+	"github.com/pytorch-fdn/pytorch-datadog/stackconfig"
+)
+
+// Plan is what the program registers and invokes for one stack.
+type Plan struct {
+	Stack     string     `json:"stack"`
+	Resources []Resource `json:"resources"`
+	Invokes   []Invoke   `json:"invokes"`
+	// Notes are remarks for the reader that are not errors, such as roles
+	// that only a preview against Datadog can confirm.
+	Notes []string `json:"-"`
+}
+
+// Resource is one registration. Inputs hold plain values; secrets show as
+// "[secret]" and ids only Datadog knows as placeholders.
+type Resource struct {
+	Type      string         `json:"type"`
+	Name      string         `json:"name"`
+	Inputs    map[string]any `json:"inputs"`
+	Provider  string         `json:"provider"`
+	Version   string         `json:"version"`
+	DependsOn []string       `json:"dependsOn"`
+	Protect   bool           `json:"protect"`
+	ImportID  *string        `json:"importId"`
+}
+
+// Invoke is one lookup the program makes.
+type Invoke struct {
+	Token string         `json:"token"`
+	Args  map[string]any `json:"args"`
+}
+
+// Build validates the stack's config and, when it is valid, runs the
+// program under the mock engine. The error lists every problem.
+func Build(s *stackfile.Stack) (*Plan, error) {
+	if s.Project != stackconfig.Namespace {
+		return nil, fmt.Errorf("Pulumi.yaml: project %q is not %q, the namespace of this program's config", s.Project, stackconfig.Namespace)
+	}
+	// Validate first, so that config errors are reported before the mock
+	// engine starts and nothing is registered.
+	if _, err := stackconfig.Load(s.Raw); err != nil {
+		return nil, err
+	}
+	rec := ddmock.New(s.Project, s.Name)
+	secretKeys := []string{}
+	for _, k := range slices.Sorted(maps.Keys(s.Raw.Secret)) {
+		if s.Raw.Secret[k] {
+			secretKeys = append(secretKeys, k)
+		}
+	}
+	withConfig := func(ri *pulumi.RunInfo) {
+		ri.Config = maps.Clone(s.Raw.Values)
+		ri.ConfigSecretKeys = secretKeys
+	}
+	if err := pulumi.RunErr(program.Run, pulumi.WithMocks(s.Project, s.Name, rec), withConfig); err != nil {
+		return nil, flatten(err)
+	}
+	return FromRecorder(s.Name, rec), nil
+}
+
+// FromRecorder describes what a recorder saw.
+func FromRecorder(stack string, rec *ddmock.Recorder) *Plan {
+	p := &Plan{Stack: stack, Resources: []Resource{}, Invokes: []Invoke{}}
+	for _, r := range rec.Resources() {
+		res := Resource{
+			Type:      r.Type,
+			Name:      r.Name,
+			Inputs:    ddmock.PlainMap(r.Inputs),
+			Provider:  r.Provider,
+			Version:   r.Version,
+			DependsOn: append([]string{}, r.DependsOn...),
+			Protect:   r.Protect,
+		}
+		if r.ImportID != "" {
+			id := r.ImportID
+			res.ImportID = &id
+		}
+		p.Resources = append(p.Resources, res)
+	}
+	for _, inv := range rec.Invokes() {
+		p.Invokes = append(p.Invokes, Invoke{Token: inv.Token, Args: ddmock.PlainMap(inv.Args)})
+	}
+	for _, name := range rec.LookedUpRoles() {
+		p.Notes = append(p.Notes, fmt.Sprintf("Datadog role %q is not managed here and not built into Datadog: `pulumi preview` looks it up, and fails if the organisation has no role of that exact name", name))
+	}
+	return p
+}
+
+// flatten turns the SDK's multierror wrapping into a joined error whose
+// lines are the program's own messages.
+func flatten(err error) error {
+	var merr *multierror.Error
+	if errors.As(err, &merr) {
+		return errors.Join(merr.Errors...)
+	}
+	return err
+}

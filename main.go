@@ -1,0 +1,13 @@
+// Command pytorch-datadog is the Pulumi program that manages the PyTorch
+// Foundation's Datadog organisation; see the program package.
+package main
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/pytorch-fdn/pytorch-datadog/program"
+)
+
+func main() {
+	pulumi.Run(program.Run)
+}

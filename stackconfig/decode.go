@@ -1,0 +1,165 @@
+package stackconfig
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// problems collects every error found while decoding, each prefixed with its
+// config path, so that all of them are reported at once.
+type problems struct {
+	errs []error
+}
+
+func (p *problems) add(path, format string, args ...any) {
+	p.errs = append(p.errs, &PathError{Path: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+// PathError is one problem in the stack config and the path where it is.
+type PathError struct {
+	Path string
+	Msg  string
+}
+
+func (e *PathError) Error() string { return e.Path + ": " + e.Msg }
+
+// parseJSON decodes a config value that should hold an object or a list.
+// The engine hands object values over as JSON; a plain string that is not
+// JSON is reported as the wrong type, not as a JSON error.
+func parseJSON(s string) (any, bool) {
+	dec := json.NewDecoder(bytes.NewReader([]byte(s)))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, false
+	}
+	if dec.More() {
+		return nil, false
+	}
+	return v, true
+}
+
+// describe names a decoded value's type and shows it, for "got ..." messages.
+func describe(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "nothing (null)"
+	case string:
+		return fmt.Sprintf("the string %q", x)
+	case bool:
+		return fmt.Sprintf("the boolean %v", x)
+	case json.Number:
+		return "the number " + x.String()
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "a map"
+	default:
+		return fmt.Sprintf("%T", v)
+	}
+}
+
+// field describes one known field of a config object.
+type field struct {
+	name     string
+	required bool
+	decode   func(path string, v any)
+}
+
+// object checks that v is a map, reports unknown and missing fields, and
+// hands each known field to its decoder.
+func (p *problems) object(path string, v any, what string, fields []field) bool {
+	m, ok := v.(map[string]any)
+	if !ok {
+		p.add(path, "must be %s, got %s", what, describe(v))
+		return false
+	}
+	known := make([]string, len(fields))
+	for i, f := range fields {
+		known[i] = f.name
+	}
+	for _, k := range sortedKeys(m) {
+		if !slices.Contains(known, k) {
+			p.add(path+"."+k, "unknown field%s; known fields: %s", didYouMean(k, known), strings.Join(known, ", "))
+		}
+	}
+	for _, f := range fields {
+		fv, present := m[f.name]
+		if !present {
+			if f.required {
+				p.add(path+"."+f.name, "missing; it is required")
+			}
+			continue
+		}
+		f.decode(path+"."+f.name, fv)
+	}
+	return true
+}
+
+func (p *problems) str(path string, v any, out *string) {
+	s, ok := v.(string)
+	if !ok {
+		p.add(path, "must be a string, got %s", describe(v))
+		return
+	}
+	*out = s
+}
+
+func (p *problems) boolean(path string, v any, out *bool) {
+	b, ok := v.(bool)
+	if !ok {
+		p.add(path, "must be true or false, got %s", describe(v))
+		return
+	}
+	*out = b
+}
+
+func (p *problems) optBool(path string, v any, out **bool) {
+	var b bool
+	before := len(p.errs)
+	p.boolean(path, v, &b)
+	if len(p.errs) == before {
+		*out = &b
+	}
+}
+
+func (p *problems) optStr(path string, v any, out **string) {
+	var s string
+	before := len(p.errs)
+	p.str(path, v, &s)
+	if len(p.errs) == before {
+		*out = &s
+	}
+}
+
+// strList decodes a list of strings. A lone string is reported with the
+// list it was probably meant to be.
+func (p *problems) strList(path string, v any, what string, out *[]string) {
+	list, ok := v.([]any)
+	if !ok {
+		if s, isStr := v.(string); isStr {
+			p.add(path, "must be a list of %s, got the string %q (write it as a list: [%q])", what, s, s)
+			return
+		}
+		p.add(path, "must be a list of %s, got %s", what, describe(v))
+		return
+	}
+	res := make([]string, 0, len(list))
+	for i, item := range list {
+		s, isStr := item.(string)
+		if !isStr {
+			p.add(fmt.Sprintf("%s[%d]", path, i), "must be a string, got %s", describe(item))
+			continue
+		}
+		res = append(res, s)
+	}
+	*out = res
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}

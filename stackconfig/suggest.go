@@ -1,0 +1,61 @@
+package stackconfig
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/texttheater/golang-levenshtein/levenshtein"
+)
+
+// Closest returns up to max candidates close to s, closest first: those
+// equal but for case, or within an edit distance that grows with the
+// length of s (a third of it, at least 2).
+func Closest(s string, candidates []string, max int) []string {
+	type scored struct {
+		name string
+		d    int
+	}
+	limit := len(s) / 3
+	if limit < 2 {
+		limit = 2
+	}
+	ls := strings.ToLower(s)
+	var found []scored
+	for _, c := range candidates {
+		if c == s {
+			continue
+		}
+		d := distance(ls, strings.ToLower(c))
+		if d <= limit {
+			found = append(found, scored{c, d})
+		}
+	}
+	sort.Slice(found, func(i, j int) bool {
+		if found[i].d != found[j].d {
+			return found[i].d < found[j].d
+		}
+		return found[i].name < found[j].name
+	})
+	out := []string{}
+	for i := 0; i < len(found) && i < max; i++ {
+		out = append(out, found[i].name)
+	}
+	return out
+}
+
+// didYouMean renders the closest candidate as ` (did you mean "x"?)`, or
+// nothing when none is close.
+func didYouMean(s string, candidates []string) string {
+	c := Closest(s, candidates, 1)
+	if len(c) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", c[0])
+}
+
+// distance is the Levenshtein edit distance between a and b, every edit
+// costing 1.
+func distance(a, b string) int {
+	return levenshtein.DistanceForStrings([]rune(a), []rune(b), levenshtein.DefaultOptionsWithSub)
+}
