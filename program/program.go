@@ -1,5 +1,6 @@
 // Package program is the pytorch-datadog Pulumi program: it loads the stack
-// config, registers the explicit Datadog provider, the roles and the users.
+// config, registers the explicit Datadog provider, the roles, the users, the
+// monitors and the synthetics tests.
 // main.go runs it under the Pulumi engine; ddstack runs the very same code
 // under the mock engine.
 package program
@@ -11,8 +12,10 @@ import (
 	"github.com/pulumi/pulumi-datadog/sdk/v4/go/datadog"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/pytorch-fdn/pytorch-datadog/monitors"
 	"github.com/pytorch-fdn/pytorch-datadog/roles"
 	"github.com/pytorch-fdn/pytorch-datadog/stackconfig"
+	"github.com/pytorch-fdn/pytorch-datadog/synthetics"
 	"github.com/pytorch-fdn/pytorch-datadog/users"
 )
 
@@ -21,9 +24,11 @@ const ProviderName = "datadog"
 
 // Stack is what the program registered, for tests to inspect.
 type Stack struct {
-	Provider *datadog.Provider
-	Roles    *roles.Roles
-	Users    *users.Users
+	Provider   *datadog.Provider
+	Roles      *roles.Roles
+	Users      *users.Users
+	Monitors   *monitors.Monitors
+	Synthetics *synthetics.Tests
 }
 
 // Run is the Pulumi program. Nothing is registered unless the whole stack
@@ -38,7 +43,8 @@ func Run(ctx *pulumi.Context) error {
 }
 
 // Build registers everything a validated config describes: the provider,
-// then the roles, then the users, each in sorted key order.
+// then the roles, the users, the monitors and the synthetics tests, each in
+// sorted key order.
 func Build(ctx *pulumi.Context, cfg *stackconfig.Config) (*Stack, error) {
 	provider, err := NewProvider(ctx, cfg.Datadog)
 	if err != nil {
@@ -76,12 +82,21 @@ func Build(ctx *pulumi.Context, cfg *stackconfig.Config) (*Stack, error) {
 		return nil, err
 	}
 
+	mons, err := monitors.New(ctx, &monitors.Args{Monitors: cfg.Monitors}, withProvider)
+	if err != nil {
+		return nil, err
+	}
+	tests, err := synthetics.New(ctx, &synthetics.Args{Tests: cfg.Synthetics}, withProvider)
+	if err != nil {
+		return nil, err
+	}
+
 	exported := pulumi.StringMap{}
 	for key, r := range managed.ByKey {
 		exported[key] = r.ID().ToStringOutput()
 	}
 	ctx.Export("roleIds", exported)
-	return &Stack{Provider: provider, Roles: managed, Users: registered}, nil
+	return &Stack{Provider: provider, Roles: managed, Users: registered, Monitors: mons, Synthetics: tests}, nil
 }
 
 // NewProvider registers the one explicit Datadog provider. Its keys come

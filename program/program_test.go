@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -46,12 +45,7 @@ func (c config) run(t testing.TB) (*ddmock.Recorder, error) {
 	for k, v := range c.extra {
 		values[k] = v
 	}
-	rec := ddmock.New(project, stack)
-	err := pulumi.RunErr(Run, pulumi.WithMocks(project, stack, rec), func(ri *pulumi.RunInfo) {
-		ri.Config = values
-		ri.ConfigSecretKeys = c.secret
-	})
-	return rec, err
+	return ddmock.Run(project, stack, values, c.secret, Run)
 }
 
 type obj = map[string]any

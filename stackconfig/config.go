@@ -17,6 +17,12 @@ type Config struct {
 	Roles map[string]Role
 	// Users are the Datadog users managed here, by config key.
 	Users map[string]User
+	// Channels are notification handles by config key.
+	Channels map[string]string
+	// Monitors are the monitors managed here, by config key.
+	Monitors map[string]Monitor
+	// Synthetics are the synthetics API tests managed here, by config key.
+	Synthetics map[string]SyntheticsTest
 }
 
 // Datadog holds the explicit provider's settings.
@@ -85,7 +91,10 @@ var keyPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // problem found, each a *PathError.
 func Load(raw Raw) (*Config, error) {
 	p := &problems{}
-	cfg := &Config{Roles: map[string]Role{}, Users: map[string]User{}}
+	cfg := &Config{
+		Roles: map[string]Role{}, Users: map[string]User{}, Channels: map[string]string{},
+		Monitors: map[string]Monitor{}, Synthetics: map[string]SyntheticsTest{},
+	}
 
 	for _, k := range sortedKeys(raw.Values) {
 		ns, name, found := strings.Cut(k, ":")
@@ -105,6 +114,16 @@ func Load(raw Raw) (*Config, error) {
 		p.add(KeyUsers, "missing; the stack must manage at least one user (pulumi config set --path 'users.jane-smith.email' jane.smith@example.org)")
 	} else {
 		decodeUsers(p, usersRaw, cfg)
+	}
+
+	if v, ok := raw.Values[Namespace+":"+KeyChannels]; ok {
+		decodeChannels(p, v, cfg.Channels)
+	}
+	if v, ok := raw.Values[Namespace+":"+KeyMonitors]; ok {
+		decodeMonitors(p, v, cfg.Channels, cfg.Monitors)
+	}
+	if v, ok := raw.Values[Namespace+":"+KeySynthetics]; ok {
+		decodeSynthetics(p, v, cfg.Channels, cfg.Synthetics)
 	}
 
 	if len(p.errs) > 0 {

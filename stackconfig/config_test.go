@@ -206,17 +206,7 @@ func TestLoadErrors(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			cfg, err := Load(tc.raw)
-			require.Error(t, err)
-			assert.Nil(t, cfg, "an invalid config yields nothing to register")
-			msgs := messages(err)
-			found := false
-			for _, m := range msgs {
-				if strings.HasPrefix(m, tc.path+": ") && strings.Contains(m, tc.contains) {
-					found = true
-				}
-			}
-			assert.True(t, found, "no error at %s containing %q in:\n%s", tc.path, tc.contains, strings.Join(msgs, "\n"))
+			assertLoadError(t, tc.raw, tc.path, tc.contains)
 		})
 	}
 }
@@ -250,6 +240,21 @@ func TestLoadNeverEchoesAPlaintextKey(t *testing.T) {
 	assert.NotContains(t, err.Error(), "s3cr3t-app-key")
 }
 
+// assertLoadError checks that Load rejects r with an error at path whose
+// message contains the given text.
+func assertLoadError(t *testing.T, r Raw, path, contains string) {
+	t.Helper()
+	cfg, err := Load(r)
+	require.Error(t, err)
+	assert.Nil(t, cfg, "an invalid config yields nothing to register")
+	msgs := messages(err)
+	found := false
+	for _, m := range msgs {
+		found = found || (strings.HasPrefix(m, path+": ") && strings.Contains(m, contains))
+	}
+	assert.True(t, found, "no error at %s containing %q in:\n%s", path, contains, strings.Join(msgs, "\n"))
+}
+
 func messages(err error) []string {
 	var out []string
 	for _, e := range leaves(err) {
@@ -266,12 +271,21 @@ func leaves(err error) []error {
 }
 
 func FuzzLoad(f *testing.F) {
-	f.Add(validRoles, `{"jane-smith": {"email": "jane@example.org", "roles": ["limited-read-write"]}}`)
-	f.Add(`{"r": {"name": 1, "permissions": [null]}}`, `{"a": {"email": [], "roles": "x", "disabled": {}}}`)
-	f.Add(`[]`, `"x"`)
-	f.Add(`{"a": {"name": "A", "permissions": ["p"]}}`, `{"b": {"email": "b@x.y", "roles": ["A", "a", " A", "Datadog Admin Rol"]}}`)
-	f.Fuzz(func(t *testing.T, roles, users string) {
-		cfg, err := Load(raw(roles, users))
+	f.Add(validRoles, `{"jane-smith": {"email": "jane@example.org", "roles": ["limited-read-write"]}}`, "", "")
+	f.Add(`{"r": {"name": 1, "permissions": [null]}}`, `{"a": {"email": [], "roles": "x", "disabled": {}}}`, `[]`, `{}`)
+	f.Add(`[]`, `"x"`, `{"m": {"kind": "metric", "critical": "x"}}`, `{"t": {"kind": "queue", "queue": {"exclude": ["^("]}}}`)
+	f.Add(`{"a": {"name": "A", "permissions": ["p"]}}`, `{"b": {"email": "b@x.y", "roles": ["A", "a", " A", "Datadog Admin Rol"]}}`,
+		`{"e": {"name": "E", "kind": "event", "search": "s", "critical": 0, "warning": 1e400, "message": "m", "notify": ["infra", 3]}}`,
+		`{"t": {"name": "T", "url": "https://x.org", "message": "m", "assertions": [{"type": "header", "property": "x", "operator": "matches", "target": 5}, {"type": "javascript", "code": "dd.expect(1).to.equal(1)"}, 7]}}`)
+	f.Fuzz(func(t *testing.T, roles, users, monitors, synthetics string) {
+		r := raw(roles, users, Namespace+":"+KeyChannels, `{"infra": "@slack-infra"}`)
+		if monitors != "" {
+			r.Values[Namespace+":"+KeyMonitors] = monitors
+		}
+		if synthetics != "" {
+			r.Values[Namespace+":"+KeySynthetics] = synthetics
+		}
+		cfg, err := Load(r)
 		if err == nil && cfg == nil {
 			t.Fatal("Load returned neither config nor error")
 		}

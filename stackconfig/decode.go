@@ -163,3 +163,79 @@ func (p *problems) strList(path string, v any, what string, out *[]string) {
 func sortedKeys[V any](m map[string]V) []string {
 	return slices.Sorted(maps.Keys(m))
 }
+
+func (p *problems) number(path string, v any, out *float64) bool {
+	n, ok := v.(json.Number)
+	if !ok {
+		p.add(path, "must be a number, got %s", describe(v))
+		return false
+	}
+	f, err := n.Float64()
+	if err != nil {
+		p.add(path, "must be a number, got %s", describe(v))
+		return false
+	}
+	*out = f
+	return true
+}
+
+func (p *problems) optNumber(path string, v any, out **float64) {
+	var f float64
+	if p.number(path, v, &f) {
+		*out = &f
+	}
+}
+
+// integer decodes a whole number within [lo, hi].
+func (p *problems) integer(path string, v any, lo, hi int, out *int) bool {
+	n, ok := v.(json.Number)
+	if !ok {
+		p.add(path, "must be a whole number, got %s", describe(v))
+		return false
+	}
+	i, err := n.Int64()
+	if err != nil {
+		p.add(path, "must be a whole number, got %s", describe(v))
+		return false
+	}
+	if i < int64(lo) || i > int64(hi) {
+		p.add(path, "must be from %d to %d, got %d", lo, hi, i)
+		return false
+	}
+	*out = int(i)
+	return true
+}
+
+// enum decodes a string that must be one of allowed.
+func (p *problems) enum(path string, v any, allowed []string, out *string) bool {
+	s, ok := v.(string)
+	if !ok {
+		p.add(path, "must be one of %s, got %s", strings.Join(allowed, ", "), describe(v))
+		return false
+	}
+	if !slices.Contains(allowed, s) {
+		p.add(path, "%q is not one of %s%s", s, strings.Join(allowed, ", "), didYouMean(s, allowed))
+		return false
+	}
+	*out = s
+	return true
+}
+
+// strMap decodes a map of strings.
+func (p *problems) strMap(path string, v any, out *map[string]string) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		p.add(path, "must be a map of names to strings, got %s", describe(v))
+		return
+	}
+	res := map[string]string{}
+	for _, k := range sortedKeys(m) {
+		s, isStr := m[k].(string)
+		if !isStr {
+			p.add(path+"."+k, "must be a string, got %s", describe(m[k]))
+			continue
+		}
+		res[k] = s
+	}
+	*out = res
+}

@@ -19,8 +19,11 @@ const Namespace = "pytorch-datadog"
 // Config keys read by the program. Project keys are written without their
 // namespace in error paths, as `pulumi config set --path` takes them.
 const (
-	KeyRoles = "roles"
-	KeyUsers = "users"
+	KeyRoles      = "roles"
+	KeyUsers      = "users"
+	KeyChannels   = "channels"
+	KeyMonitors   = "monitors"
+	KeySynthetics = "synthetics"
 
 	KeyAPIURL = "datadog:apiUrl"
 	KeyAPIKey = "datadog:apiKey"
@@ -29,7 +32,7 @@ const (
 
 // projectKeys are the keys this program reads in its own namespace; any other
 // key there is a mistake (a typo such as `user` for `users`).
-var projectKeys = []string{KeyRoles, KeyUsers}
+var projectKeys = []string{KeyChannels, KeyMonitors, KeyRoles, KeySynthetics, KeyUsers}
 
 // datadogKeys are the provider settings the program reads and passes to its
 // explicit provider.

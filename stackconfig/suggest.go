@@ -9,8 +9,8 @@ import (
 )
 
 // Closest returns up to max candidates close to s, closest first: those
-// equal but for case, or within an edit distance that grows with the
-// length of s (a third of it, at least 2).
+// equal but for case, within an edit distance that grows with the length of
+// s (a third of it, at least 2), or one a prefix of the other.
 func Closest(s string, candidates []string, max int) []string {
 	type scored struct {
 		name string
@@ -26,8 +26,12 @@ func Closest(s string, candidates []string, max int) []string {
 		if c == s {
 			continue
 		}
-		d := distance(ls, strings.ToLower(c))
-		if d <= limit {
+		lc := strings.ToLower(c)
+		d := distance(ls, lc)
+		// A prefix of at least three letters is close too: "status" for
+		// "statusCode".
+		prefix := min(len(ls), len(lc)) >= 3 && (strings.HasPrefix(lc, ls) || strings.HasPrefix(ls, lc))
+		if d <= limit || prefix {
 			found = append(found, scored{c, d})
 		}
 	}

@@ -150,8 +150,13 @@ func shortType(token string) string {
 	return token
 }
 
+// maxLines is how many lines of a long string (a message, a script) the
+// table shows; --json shows all of it.
+const maxLines = 12
+
 // valueLines renders a plain value as one or more lines: lists one item a
-// line, objects as key=value pairs, an object with only an id as its id.
+// line, a long string line by line, objects as key=value pairs with nested
+// keys dotted, an object with only an id as its id.
 func valueLines(v any) []string {
 	switch x := v.(type) {
 	case []any:
@@ -160,28 +165,49 @@ func valueLines(v any) []string {
 		}
 		var out []string
 		for _, e := range x {
-			out = append(out, strings.Join(valueLines(e), ", "))
+			out = append(out, strings.Join(valueLines(e), " | "))
 		}
 		return out
 	case map[string]any:
 		if id, ok := x["id"]; ok && len(x) == 1 {
 			return valueLines(id)
 		}
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		parts := make([]string, 0, len(keys))
-		for _, k := range keys {
-			parts = append(parts, k+"="+strings.Join(valueLines(x[k]), ", "))
-		}
-		return []string{strings.Join(parts, " ")}
+		return []string{strings.Join(pairs("", x), " ")}
 	case nil:
 		return []string{"null"}
 	case string:
-		return []string{x}
+		lines := strings.Split(strings.TrimRight(x, "\n"), "\n")
+		if len(lines) > maxLines {
+			more := len(lines) - maxLines
+			lines = append(lines[:maxLines], fmt.Sprintf("... (%d more lines; --json shows them)", more))
+		}
+		return lines
 	default:
 		return []string{fmt.Sprint(x)}
 	}
+}
+
+// pairs renders an object's fields as key=value, nested keys dotted.
+func pairs(prefix string, m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var out []string
+	for _, k := range keys {
+		if inner, ok := m[k].(map[string]any); ok {
+			out = append(out, pairs(prefix+k+".", inner)...)
+			continue
+		}
+		if text, ok := m[k].(string); ok && strings.Contains(text, "\n") {
+			// A script or message inside an object: its first line, which for
+			// a queue check holds its parameters.
+			first, _, _ := strings.Cut(text, "\n")
+			out = append(out, fmt.Sprintf("%s%s=%s ... (%d lines)", prefix, k, first, strings.Count(text, "\n")+1))
+			continue
+		}
+		out = append(out, prefix+k+"="+strings.Join(valueLines(m[k]), " / "))
+	}
+	return out
 }

@@ -60,9 +60,10 @@ func TestPlanProd(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(stdout), &doc))
 	assert.Equal(t, "prod", doc.Stack)
 
-	roles, users := 0, map[string][]any{}
+	roles, users, kinds := 0, map[string][]any{}, map[string]int{}
 	for _, r := range doc.Resources {
 		assert.Equal(t, "4.68.0", r.Version, r.Name)
+		kinds[r.Type]++
 		switch r.Type {
 		case "datadog:index/role:Role":
 			roles++
@@ -74,6 +75,8 @@ func TestPlanProd(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 1, roles)
+	assert.Equal(t, 4, kinds["datadog:index/monitor:Monitor"], "the ALI/GitHub monitors and the 499 log alert")
+	assert.Equal(t, 17, kinds["datadog:index/syntheticsTest:SyntheticsTest"], "9 HTTP, 1 SSL and 7 queue tests")
 	assert.Equal(t, map[string][]any{
 		"infra-admin": {"<datadog-role:Datadog Admin Role>"},
 		"jane-smith":  {"<role:limited-read-write>"},
@@ -162,6 +165,35 @@ func TestPlanRejectsMistakes(t *testing.T) {
 		"key without namespace": {
 			header + "  users:\n    jane: {email: jane@example.org, roles: [Datadog Admin Role]}\n",
 			[]string{"error: "},
+		},
+		"alerting mistakes": {
+			header + `  pytorch-datadog:users:
+    jane: {email: jane@example.org, roles: [Datadog Admin Role]}
+  pytorch-datadog:channels:
+    infra-slack: "@slack-infra"
+  pytorch-datadog:monitors:
+    dlq:
+      name: DLQ
+      kind: metric
+      query: sum(last_5m):max:x{}.as_count()
+      critical: 1000
+      warning: 5000
+      message: Check the logs.
+      notify: [infra-slak]
+  pytorch-datadog:synthetics:
+    site:
+      name: Site
+      url: htps//pytorch.org
+      message: Down.
+      assertions:
+        - {type: body, operator: contain, target: PyTorch}
+`,
+			[]string{
+				"error: monitors.dlq.notify[0]: no channel \"infra-slak\" in channels (did you mean \"infra-slack\"?)",
+				"error: monitors.dlq.warning: must be below critical (1000)",
+				"error: synthetics.site.url: \"htps//pytorch.org\" is not an http:// or https:// URL",
+				"error: synthetics.site.assertions[0].operator: \"contain\" is not one of",
+			},
 		},
 		"empty users section": {
 			header + "  pytorch-datadog:users:\n",

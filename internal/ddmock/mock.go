@@ -192,3 +192,15 @@ func providerURN(ref string) string {
 	}
 	return ref
 }
+
+// Run runs fn under Pulumi's mock engine with a fresh recorder, the given
+// config (fully qualified keys; object values as JSON) and secret keys, and
+// returns what fn registered and invoked.
+func Run(project, stack string, config map[string]string, secretKeys []string, fn pulumi.RunFunc) (*Recorder, error) {
+	rec := New(project, stack)
+	err := pulumi.RunErr(fn, pulumi.WithMocks(project, stack, rec), func(ri *pulumi.RunInfo) {
+		ri.Config = config
+		ri.ConfigSecretKeys = secretKeys
+	})
+	return rec, err
+}

@@ -10,7 +10,6 @@ import (
 	"slices"
 
 	"github.com/hashicorp/go-multierror"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/pytorch-fdn/pytorch-datadog/internal/ddmock"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/stackfile"
@@ -58,18 +57,14 @@ func Build(s *stackfile.Stack) (*Plan, error) {
 	if _, err := stackconfig.Load(s.Raw); err != nil {
 		return nil, err
 	}
-	rec := ddmock.New(s.Project, s.Name)
 	secretKeys := []string{}
 	for _, k := range slices.Sorted(maps.Keys(s.Raw.Secret)) {
 		if s.Raw.Secret[k] {
 			secretKeys = append(secretKeys, k)
 		}
 	}
-	withConfig := func(ri *pulumi.RunInfo) {
-		ri.Config = maps.Clone(s.Raw.Values)
-		ri.ConfigSecretKeys = secretKeys
-	}
-	if err := pulumi.RunErr(program.Run, pulumi.WithMocks(s.Project, s.Name, rec), withConfig); err != nil {
+	rec, err := ddmock.Run(s.Project, s.Name, maps.Clone(s.Raw.Values), secretKeys, program.Run)
+	if err != nil {
 		return nil, flatten(err)
 	}
 	return FromRecorder(s.Name, rec), nil

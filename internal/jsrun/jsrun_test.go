@@ -1,0 +1,65 @@
+package jsrun
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRun(t *testing.T) {
+	resp := Response{StatusCode: 200, Body: `{"ok":true}`, Headers: map[string]string{"Content-Type": "application/json"}}
+	tests := map[string]struct {
+		code    string
+		passed  bool
+		failure string
+	}{
+		"equal passes":        {`dd.expect(dd.response.statusCode).to.equal(200);`, true, ""},
+		"equal fails":         {`dd.expect(dd.response.statusCode).to.equal(201);`, false, "AssertionError: expected 200 to equal 201"},
+		"be.true":             {`dd.expect(JSON.parse(dd.response.body).ok).to.be.true;`, true, ""},
+		"be.false fails":      {`dd.expect(1 > 0).to.be.false;`, false, "AssertionError: expected true to be false"},
+		"not":                 {`dd.expect(dd.response.body).to.not.equal("");`, true, ""},
+		"not fails":           {`dd.expect(3).not.to.equal(3);`, false, "AssertionError: expected 3 not to equal 3"},
+		"message":             {`dd.expect(false, "queue too long").to.be.true;`, false, "AssertionError: queue too long: expected false to be true"},
+		"strict, not loose":   {`dd.expect("200").to.equal(200);`, false, `AssertionError: expected "200" to equal 200`},
+		"eql":                 {`dd.expect({a: [1]}).to.eql({a: [1]});`, true, ""},
+		"headers, lowercased": {`dd.expect(dd.response.headers["content-type"]).to.equal("application/json");`, true, ""},
+		"a thrown Error":      {`throw new Error("HUD is down");`, false, "HUD is down"},
+		"a thrown string":     {`throw "bad";`, false, "bad"},
+		"a TypeError":         {`let o; o.x;`, false, "TypeError: Cannot read property 'x' of undefined"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			res, err := Run(tc.code, resp, time.Second)
+			require.NoError(t, err)
+			assert.Equal(t, tc.passed, res.Passed)
+			assert.Equal(t, tc.failure, res.Failure)
+		})
+	}
+}
+
+func TestConsole(t *testing.T) {
+	res, err := Run(`console.log("a", 1); console.error("b"); console.error({x: 2}.x);`, Response{}, time.Second)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a 1"}, res.Logs)
+	assert.Equal(t, []string{"b", "2"}, res.Errors)
+}
+
+func TestScriptErrors(t *testing.T) {
+	_, err := Run("return 1;", Response{}, time.Second)
+	assert.ErrorContains(t, err, "return", "a top-level return is a syntax error, as in Datadog")
+	assert.Error(t, Compile("if (x {"))
+	assert.NoError(t, Compile("const f = () => { return 1; }; f();"), "a return inside a function is fine")
+
+	start := time.Now()
+	_, err = Run("for (;;) {}", Response{}, 100*time.Millisecond)
+	assert.ErrorIs(t, err, ErrTimeout)
+	assert.Less(t, time.Since(start), 2*time.Second)
+}
+
+func TestCompileRegExp(t *testing.T) {
+	assert.NoError(t, CompileRegExp(`^lf\.`))
+	assert.NoError(t, CompileRegExp(`(?<=a)b`), "lookbehind: JavaScript, not RE2")
+	assert.Error(t, CompileRegExp(`(unclosed`))
+}

@@ -1,0 +1,120 @@
+// Package monitors manages the Datadog monitors of the stack config
+// (`pytorch-datadog:monitors`): metric (query alert), event (event-v2 alert)
+// and log (log alert) monitors, whose query comparison and thresholds are
+// rendered from the same configured numbers.
+package monitors
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/pulumi/pulumi-datadog/sdk/v4/go/datadog"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/pytorch-fdn/pytorch-datadog/stackconfig"
+)
+
+// Args are the inputs of New.
+type Args struct {
+	// Monitors by config key, validated. Required (may be empty).
+	Monitors map[string]stackconfig.Monitor
+}
+
+// Monitors are the registered monitors.
+type Monitors struct {
+	// ByKey holds each monitor by its config key.
+	ByKey map[string]*datadog.Monitor
+}
+
+// Type is the Datadog monitor type of a kind.
+func Type(kind string) string {
+	switch kind {
+	case stackconfig.MonitorEvent:
+		return "event-v2 alert"
+	case stackconfig.MonitorLog:
+		return "log alert"
+	default:
+		return "query alert"
+	}
+}
+
+// Query renders a monitor's query, its comparison made of the comparator
+// and the critical threshold: the one place both come from.
+func Query(m stackconfig.Monitor) string {
+	comparison := m.Comparator + " " + stackconfig.FormatNumber(m.Critical)
+	switch m.Kind {
+	case stackconfig.MonitorEvent, stackconfig.MonitorLog:
+		source := "events"
+		if m.Kind == stackconfig.MonitorLog {
+			source = "logs"
+		}
+		return fmt.Sprintf(`%s(%s).rollup("count").last(%q) %s`, source, quote(m.Search), m.Window, comparison)
+	default:
+		return strings.TrimSpace(m.Query) + " " + comparison
+	}
+}
+
+// quote writes a search as a double-quoted string of Datadog's query
+// language, escaping backslashes and quotes.
+func quote(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(strings.TrimSpace(s)) + `"`
+}
+
+// Thresholds renders the thresholds, strings on the wire.
+func Thresholds(m stackconfig.Monitor) *datadog.MonitorMonitorThresholdsArgs {
+	opt := func(f *float64) pulumi.StringPtrInput {
+		if f == nil {
+			return nil
+		}
+		return pulumi.String(stackconfig.FormatNumber(*f))
+	}
+	return &datadog.MonitorMonitorThresholdsArgs{
+		Critical:         pulumi.String(stackconfig.FormatNumber(m.Critical)),
+		Warning:          opt(m.Warning),
+		CriticalRecovery: opt(m.CriticalRecovery),
+		WarningRecovery:  opt(m.WarningRecovery),
+	}
+}
+
+// New registers one datadog.Monitor per config key, in sorted key order,
+// each named by its key. `locked` and `restrictedRoles` are never set: both
+// are deprecated and gone from the provider's next major version.
+func New(ctx *pulumi.Context, args *Args, opts ...pulumi.ResourceOption) (*Monitors, error) {
+	out := &Monitors{ByKey: map[string]*datadog.Monitor{}}
+	for _, key := range slices.Sorted(maps.Keys(args.Monitors)) {
+		m := args.Monitors[key]
+		a := &datadog.MonitorArgs{
+			Name:              pulumi.String(m.Name),
+			Type:              pulumi.String(Type(m.Kind)),
+			Query:             pulumi.String(Query(m)),
+			Message:           pulumi.String(stackconfig.WithHandles(m.Message, m.Notify)),
+			MonitorThresholds: Thresholds(m),
+			RequireFullWindow: pulumi.Bool(m.RequireFullWindow),
+			IncludeTags:       pulumi.Bool(m.IncludeTags),
+		}
+		if m.RenotifyInterval > 0 {
+			a.RenotifyInterval = pulumi.Int(m.RenotifyInterval)
+		}
+		if m.EvaluationDelay > 0 {
+			a.EvaluationDelay = pulumi.Int(m.EvaluationDelay)
+		}
+		if m.OnMissingData != "" {
+			a.OnMissingData = pulumi.String(m.OnMissingData)
+		}
+		if len(m.Tags) > 0 {
+			a.Tags = pulumi.ToStringArray(m.Tags)
+		}
+		if m.Priority > 0 {
+			a.Priority = pulumi.String(strconv.Itoa(m.Priority))
+		}
+		mon, err := datadog.NewMonitor(ctx, key, a, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("monitors.%s: %w", key, err)
+		}
+		out.ByKey[key] = mon
+	}
+	return out, nil
+}

@@ -1,0 +1,62 @@
+// Queue check for one family of GitHub Actions runners, run by a Datadog
+// synthetics API test against PyTorch HUD's queued_jobs_by_label endpoint.
+//
+// The program puts the test's parameters before this text, as
+//   const params = {"match": ..., "value": ..., "exclude": [...], "thresholdSeconds": ..., "label": ...};
+// so that Datadog, the tests and a local runner all run the same bytes.
+//
+// Datadog's sandbox: no top-level `return`; a failure goes through dd.expect
+// and its message through console.error. An unreachable or malformed HUD
+// passes quietly: HUD's own uptime test reports it, and a queue alert about
+// a broken data source would page for the wrong thing.
+{
+  const inFamily = (machineType) => {
+    switch (params.match) {
+      case 'startsWith':
+        return machineType.startsWith(params.value);
+      case 'contains':
+        return machineType.includes(params.value);
+      case 'equals':
+        return machineType === params.value;
+      default:
+        return true;
+    }
+  };
+
+  // A pattern that starts with ^ is an anchored regular expression; any
+  // other pattern is a substring.
+  const excluded = (machineType) =>
+    params.exclude.some((pattern) =>
+      pattern.startsWith('^') ? new RegExp(pattern).test(machineType) : machineType.includes(pattern));
+
+  let rows = [];
+  if (dd.response.statusCode !== 200) {
+    console.log(`HUD answered HTTP ${dd.response.statusCode}; no queue data to check`);
+  } else {
+    let data = null;
+    try {
+      data = JSON.parse(dd.response.body);
+    } catch (error) {
+      console.log(`HUD answered with a body that is not JSON: ${error.message}`);
+    }
+    if (Array.isArray(data)) {
+      rows = data.filter((row) =>
+        row !== null && typeof row === 'object' &&
+        typeof row.machine_type === 'string' && typeof row.avg_queue_s === 'number');
+    } else if (data !== null) {
+      console.log('HUD answered with JSON that is not a list of queue rows');
+    }
+  }
+
+  const high = rows.filter((row) =>
+    inFamily(row.machine_type) && !excluded(row.machine_type) && row.avg_queue_s > params.thresholdSeconds);
+  let message = '';
+  if (high.length > 0) {
+    const details = high
+      .map((row) => `${row.machine_type} (${(row.avg_queue_s / 3600).toFixed(1)}h)`)
+      .join(', ');
+    message = `High queue detected for machine types ${params.label}: ${details}`;
+    console.error(message);
+  }
+  dd.expect(high.length === 0, message).to.be.true;
+}

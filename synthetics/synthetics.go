@@ -1,0 +1,132 @@
+// Package synthetics manages the Datadog synthetics API tests of the stack
+// config (`pytorch-datadog:synthetics`): HTTP tests, SSL certificate tests,
+// and queue tests that run the embedded queue-check script against PyTorch
+// HUD.
+package synthetics
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+
+	"github.com/pulumi/pulumi-datadog/sdk/v4/go/datadog"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/pytorch-fdn/pytorch-datadog/stackconfig"
+)
+
+// Args are the inputs of New.
+type Args struct {
+	// Tests by config key, validated, defaults applied. Required (may be
+	// empty).
+	Tests map[string]stackconfig.SyntheticsTest
+}
+
+// Tests are the registered tests.
+type Tests struct {
+	// ByKey holds each test by its config key.
+	ByKey map[string]*datadog.SyntheticsTest
+}
+
+// Subtype is the Datadog API test subtype of a kind: queue tests are HTTP
+// tests with a JavaScript assertion.
+func Subtype(kind string) string {
+	if kind == stackconfig.TestSSL {
+		return "ssl"
+	}
+	return "http"
+}
+
+// Message renders a test's message: its text, Datadog's failure message so
+// the alert says what failed, then the channel handles.
+func Message(t stackconfig.SyntheticsTest) string {
+	return stackconfig.WithHandles(t.Message+"\n\n"+stackconfig.FailureMessage, t.Notify)
+}
+
+// Tags are the stack-wide tags, the service tag and the test's own.
+func Tags(t stackconfig.SyntheticsTest) []string {
+	return slices.Concat(stackconfig.DefaultTags, []string{"service:" + t.Service}, t.Tags)
+}
+
+// New registers one datadog.SyntheticsTest per config key, in sorted key
+// order, each named by its key.
+func New(ctx *pulumi.Context, args *Args, opts ...pulumi.ResourceOption) (*Tests, error) {
+	out := &Tests{ByKey: map[string]*datadog.SyntheticsTest{}}
+	for _, key := range slices.Sorted(maps.Keys(args.Tests)) {
+		t := args.Tests[key]
+		options := &datadog.SyntheticsTestOptionsListArgs{
+			TickEvery: pulumi.Int(t.TickEvery),
+			Retry: &datadog.SyntheticsTestOptionsListRetryArgs{
+				Count:    pulumi.Int(t.RetryCount),
+				Interval: pulumi.Int(t.RetryIntervalMs),
+			},
+		}
+		if t.MinFailureDuration > 0 {
+			options.MinFailureDuration = pulumi.Int(t.MinFailureDuration)
+		}
+		request := &datadog.SyntheticsTestRequestDefinitionArgs{}
+		switch t.Kind {
+		case stackconfig.TestSSL:
+			request.Host = pulumi.String(t.Host)
+			request.Port = pulumi.String(strconv.Itoa(t.Port))
+		default:
+			// Explicit, so that "do not follow" is what the test says
+			// rather than an unset option (synthetics.md §2).
+			options.FollowRedirects = pulumi.Bool(t.FollowRedirects)
+			request.Method = pulumi.String(t.Method)
+			request.Url = pulumi.String(t.URL)
+			if t.Body != "" {
+				request.Body = pulumi.String(t.Body)
+			}
+			if t.TimeoutSeconds > 0 {
+				request.Timeout = pulumi.Int(t.TimeoutSeconds)
+			}
+		}
+		a := &datadog.SyntheticsTestArgs{
+			Type:              pulumi.String("api"),
+			Subtype:           pulumi.String(Subtype(t.Kind)),
+			Name:              pulumi.String(t.Name),
+			Message:           pulumi.String(Message(t)),
+			Status:            pulumi.String(t.Status),
+			Tags:              pulumi.ToStringArray(Tags(t)),
+			Locations:         pulumi.ToStringArray(t.Locations),
+			OptionsList:       options,
+			RequestDefinition: request,
+			Assertions:        assertions(t.Assertions),
+		}
+		if len(t.Headers) > 0 {
+			a.RequestHeaders = pulumi.ToStringMap(t.Headers)
+		}
+		test, err := datadog.NewSyntheticsTest(ctx, key, a, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("synthetics.%s: %w", key, err)
+		}
+		out.ByKey[key] = test
+	}
+	return out, nil
+}
+
+func assertions(list []stackconfig.Assertion) datadog.SyntheticsTestAssertionArray {
+	out := datadog.SyntheticsTestAssertionArray{}
+	for _, a := range list {
+		args := datadog.SyntheticsTestAssertionArgs{Type: pulumi.String(a.Type)}
+		if a.Code != "" {
+			args.Code = pulumi.String(a.Code)
+		}
+		if a.Operator != "" {
+			args.Operator = pulumi.String(a.Operator)
+		}
+		if a.Property != "" {
+			args.Property = pulumi.String(a.Property)
+		}
+		if a.HasTarget {
+			args.Target = pulumi.String(a.Target)
+		}
+		if a.TimingsScope != "" {
+			args.TimingsScope = pulumi.String(a.TimingsScope)
+		}
+		out = append(out, args)
+	}
+	return out
+}
