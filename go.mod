@@ -5,6 +5,7 @@ go 1.26.6
 require (
 	github.com/dop251/goja v0.0.0-20260917113740-793a2a65c13b
 	github.com/hashicorp/go-multierror v1.1.1
+	github.com/pmezard/go-difflib v1.0.0
 	github.com/pulumi/pulumi-datadog/sdk/v4 v4.68.0
 	github.com/pulumi/pulumi/sdk/v3 v3.263.0
 	github.com/stretchr/testify v1.12.1

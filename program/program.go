@@ -126,7 +126,7 @@ func lookupRoles(ctx *pulumi.Context, names []string, opts ...pulumi.InvokeOptio
 	for _, name := range names {
 		res, err := datadog.LookupRole(ctx, &datadog.LookupRoleArgs{Filter: name}, opts...)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("Datadog role %q: %w", name, err))
+			errs = append(errs, fmt.Errorf("looking up Datadog role %q: %w", name, err))
 			continue
 		}
 		ids[name] = res.Id

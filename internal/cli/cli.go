@@ -19,9 +19,14 @@ const usage = `ddstack: the pytorch-datadog stack, without credentials or the Pu
 
 Usage:
   ddstack plan [--stack NAME | --file PATH] [--cwd DIR] [--json]
+  ddstack diff [--stack NAME | --file PATH] [--cwd DIR] --base REF [--format text|markdown|json] [--exit-code]
+  ddstack diff [--format text|markdown|json] [--exit-code] OLD.yaml NEW.yaml
 
 Commands:
   plan   run the program under Pulumi's mock engine and show what it registers
+  diff   show what a stack config change does in Datadog
+
+Run ddstack COMMAND --help for a command's flags.
 `
 
 // Run runs ddstack with its arguments (without the program name) and returns
@@ -34,6 +39,8 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "plan":
 		return runPlan(args[1:], stdout, stderr)
+	case "diff":
+		return runDiff(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return ExitOK

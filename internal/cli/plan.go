@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -19,16 +20,37 @@ import (
 // read one.
 type stackFlags struct {
 	stack, file, cwd string
+	fs               *flag.FlagSet
 }
 
 func (f *stackFlags) register(fs *flag.FlagSet) {
+	f.fs = fs
 	fs.StringVar(&f.stack, "stack", "prod", "stack `NAME`: reads Pulumi.NAME.yaml")
-	fs.StringVar(&f.file, "file", "", "read this stack file (`PATH`) instead of Pulumi.<stack>.yaml")
-	fs.StringVar(&f.cwd, "cwd", ".", "project `DIR`, holding Pulumi.yaml")
+	fs.StringVar(&f.file, "file", "", "read this stack file (`PATH`) instead of Pulumi.<stack>.yaml; the stack is named after it unless --stack is given")
+	fs.StringVar(&f.cwd, "cwd", ".", "run in `DIR`, the project directory holding Pulumi.yaml; relative paths are taken from it")
+}
+
+// path resolves a path given on the command line against --cwd.
+func (f *stackFlags) path(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(f.cwd, p)
+}
+
+// name is the stack's name: --stack, or with --file and no --stack the
+// file's (Pulumi.staging.yaml is staging).
+func (f *stackFlags) name(file string) string {
+	set := false
+	f.fs.Visit(func(fl *flag.Flag) { set = set || fl.Name == "stack" })
+	if file != "" && !set {
+		return stackfile.StackName(file)
+	}
+	return f.stack
 }
 
 func (f *stackFlags) load() (*stackfile.Stack, error) {
-	return stackfile.Load(f.cwd, f.stack, f.file)
+	return stackfile.Load(f.cwd, f.name(f.file), f.path(f.file))
 }
 
 // parseFlags parses a subcommand's flags; it returns the exit status to use
@@ -56,6 +78,7 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 	var sf stackFlags
 	sf.register(fs)
 	asJSON := fs.Bool("json", false, "print the plan as JSON")
+	fingerprints := fs.Bool("secret-fingerprints", false, "with --json, show secrets of the stack file as a fingerprint of their ciphertext (what ddstack diff compares), never their value")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: ddstack plan [--stack NAME | --file PATH] [--cwd DIR] [--json]\n\n"+
 			"Runs the program under Pulumi's mock engine with the stack's config and shows what it\n"+
@@ -72,7 +95,7 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 		printErrors(stderr, err)
 		return ExitError
 	}
-	p, err := plan.Build(s)
+	p, err := plan.Build(s, *fingerprints && *asJSON)
 	if err != nil {
 		printErrors(stderr, err)
 		return ExitError
@@ -101,7 +124,7 @@ func writeTable(w io.Writer, path string, p *plan.Plan) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "RESOURCE\tPROPERTY\tVALUE")
 	for _, r := range p.Resources {
-		label := shortType(r.Type) + " " + r.Name
+		label := plan.ShortType(r.Type) + " " + r.Name
 		if r.ImportID != nil {
 			label += " (import " + *r.ImportID + ")"
 		}
@@ -133,21 +156,9 @@ func writeTable(w io.Writer, path string, p *plan.Plan) {
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "LOOKUP\tARGUMENTS")
 	for _, inv := range p.Invokes {
-		fmt.Fprintf(tw, "%s\t%s\n", shortType(inv.Token), strings.Join(valueLines(inv.Args), ", "))
+		fmt.Fprintf(tw, "%s\t%s\n", plan.ShortType(inv.Token), strings.Join(valueLines(inv.Args), ", "))
 	}
 	tw.Flush()
-}
-
-// shortType names a type token by its last part: datadog:index/user:User is
-// "user", pulumi:providers:datadog "provider".
-func shortType(token string) string {
-	if strings.HasPrefix(token, "pulumi:providers:") {
-		return "provider"
-	}
-	if i := strings.LastIndex(token, ":"); i >= 0 {
-		return strings.ToLower(token[i+1:i+2]) + token[i+2:]
-	}
-	return token
 }
 
 // maxLines is how many lines of a long string (a message, a script) the

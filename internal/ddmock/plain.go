@@ -1,7 +1,10 @@
 package ddmock
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"math"
+	"regexp"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
@@ -12,24 +15,52 @@ const Secret = "[secret]"
 // Unknown is how a value only known after deployment is shown.
 const Unknown = "[unknown]"
 
+// SecretPlaceholder is what ddstack passes the program for a `secure:` value
+// it cannot decrypt: "[secret:" and a fingerprint of the ciphertext, so that
+// a diff can tell a changed secret from an unchanged one without any
+// plaintext. The ciphertext is in the stack file already; the fingerprint
+// says nothing about the value.
+func SecretPlaceholder(ciphertext string) string {
+	sum := sha256.Sum256([]byte(ciphertext))
+	return "[secret:" + hex.EncodeToString(sum[:4]) + "]"
+}
+
+var placeholder = regexp.MustCompile(`^\[secret:[0-9a-f]{8}\]$`)
+
 // Plain turns a property value into plain Go values fit for JSON and text:
 // secrets become "[secret]", unknowns "[unknown]", resource references their
 // URN, and integral numbers ints.
-func Plain(v resource.PropertyValue) any {
+func Plain(v resource.PropertyValue) any { return plain(v, false) }
+
+// PlainMap applies Plain to every value of a property map.
+func PlainMap(m resource.PropertyMap) map[string]any { return plainMap(m, false) }
+
+// Fingerprinted is Plain but for secrets that hold a SecretPlaceholder,
+// which it shows as they are: what `ddstack diff` compares.
+func Fingerprinted(m resource.PropertyMap) map[string]any { return plainMap(m, true) }
+
+func secret(v resource.PropertyValue, fingerprints bool) string {
+	if fingerprints && v.IsString() && placeholder.MatchString(v.StringValue()) {
+		return v.StringValue()
+	}
+	return Secret
+}
+
+func plain(v resource.PropertyValue, fp bool) any {
 	switch {
 	case v.IsSecret():
-		return Secret
+		return secret(v.SecretValue().Element, fp)
 	case v.IsComputed():
 		return Unknown
 	case v.IsOutput():
 		o := v.OutputValue()
 		if o.Secret {
-			return Secret
+			return secret(o.Element, fp)
 		}
 		if !o.Known {
 			return Unknown
 		}
-		return Plain(o.Element)
+		return plain(o.Element, fp)
 	case v.IsNull():
 		return nil
 	case v.IsBool():
@@ -46,11 +77,11 @@ func Plain(v resource.PropertyValue) any {
 		arr := v.ArrayValue()
 		out := make([]any, len(arr))
 		for i, e := range arr {
-			out[i] = Plain(e)
+			out[i] = plain(e, fp)
 		}
 		return out
 	case v.IsObject():
-		return PlainMap(v.ObjectValue())
+		return plainMap(v.ObjectValue(), fp)
 	case v.IsResourceReference():
 		return string(v.ResourceReferenceValue().URN)
 	default:
@@ -58,11 +89,10 @@ func Plain(v resource.PropertyValue) any {
 	}
 }
 
-// PlainMap applies Plain to every value of a property map.
-func PlainMap(m resource.PropertyMap) map[string]any {
+func plainMap(m resource.PropertyMap, fp bool) map[string]any {
 	out := make(map[string]any, len(m))
 	for k, e := range m {
-		out[string(k)] = Plain(e)
+		out[string(k)] = plain(e, fp)
 	}
 	return out
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/hashicorp/go-multierror"
 
@@ -47,10 +48,13 @@ type Invoke struct {
 }
 
 // Build validates the stack's config and, when it is valid, runs the
-// program under the mock engine. The error lists every problem.
-func Build(s *stackfile.Stack) (*Plan, error) {
+// program under the mock engine. The error lists every problem. With
+// fingerprints, secrets that stand for a `secure:` value of the stack file
+// show its ciphertext's fingerprint instead of "[secret]", so that `ddstack
+// diff` can tell whether a secret changed; never any plaintext.
+func Build(s *stackfile.Stack, fingerprints bool) (*Plan, error) {
 	if s.Project != stackconfig.Namespace {
-		return nil, fmt.Errorf("Pulumi.yaml: project %q is not %q, the namespace of this program's config", s.Project, stackconfig.Namespace)
+		return nil, fmt.Errorf("project %q in Pulumi.yaml is not %q, the namespace of this program's config", s.Project, stackconfig.Namespace)
 	}
 	// Validate first, so that config errors are reported before the mock
 	// engine starts and nothing is registered.
@@ -67,17 +71,21 @@ func Build(s *stackfile.Stack) (*Plan, error) {
 	if err != nil {
 		return nil, flatten(err)
 	}
-	return FromRecorder(s.Name, rec), nil
+	return FromRecorder(s.Name, rec, fingerprints), nil
 }
 
 // FromRecorder describes what a recorder saw.
-func FromRecorder(stack string, rec *ddmock.Recorder) *Plan {
+func FromRecorder(stack string, rec *ddmock.Recorder, fingerprints bool) *Plan {
+	plainMap := ddmock.PlainMap
+	if fingerprints {
+		plainMap = ddmock.Fingerprinted
+	}
 	p := &Plan{Stack: stack, Resources: []Resource{}, Invokes: []Invoke{}}
 	for _, r := range rec.Resources() {
 		res := Resource{
 			Type:      r.Type,
 			Name:      r.Name,
-			Inputs:    ddmock.PlainMap(r.Inputs),
+			Inputs:    plainMap(r.Inputs),
 			Provider:  r.Provider,
 			Version:   r.Version,
 			DependsOn: append([]string{}, r.DependsOn...),
@@ -90,12 +98,24 @@ func FromRecorder(stack string, rec *ddmock.Recorder) *Plan {
 		p.Resources = append(p.Resources, res)
 	}
 	for _, inv := range rec.Invokes() {
-		p.Invokes = append(p.Invokes, Invoke{Token: inv.Token, Args: ddmock.PlainMap(inv.Args)})
+		p.Invokes = append(p.Invokes, Invoke{Token: inv.Token, Args: plainMap(inv.Args)})
 	}
 	for _, name := range rec.LookedUpRoles() {
 		p.Notes = append(p.Notes, fmt.Sprintf("Datadog role %q is not managed here and not built into Datadog: `pulumi preview` looks it up, and fails if the organisation has no role of that exact name", name))
 	}
 	return p
+}
+
+// ShortType names a type token by its last part: datadog:index/user:User is
+// "user", pulumi:providers:datadog "provider".
+func ShortType(token string) string {
+	if strings.HasPrefix(token, "pulumi:providers:") {
+		return "provider"
+	}
+	if i := strings.LastIndex(token, ":"); i >= 0 && i+1 < len(token) {
+		return strings.ToLower(token[i+1:i+2]) + token[i+2:]
+	}
+	return token
 }
 
 // flatten turns the SDK's multierror wrapping into a joined error whose

@@ -24,7 +24,7 @@ func prodPlan(t *testing.T) map[string]Resource {
 	require.NoError(t, err)
 	assert.Equal(t, `["datadog"]`, s.Raw.Values["pulumi:disable-default-providers"],
 		"the production stack disables default providers, so a forgotten provider fails loudly")
-	p, err := Build(s)
+	p, err := Build(s, false)
 	require.NoError(t, err)
 	out := map[string]Resource{}
 	for _, r := range p.Resources {

@@ -138,7 +138,7 @@ func TestStacksConformToProviderSchema(t *testing.T) {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			s, err := stackfile.Load("../..", "", file)
 			require.NoError(t, err)
-			p, err := Build(s)
+			p, err := Build(s, false)
 			require.NoError(t, err)
 			var problems []string
 			for _, r := range p.Resources {

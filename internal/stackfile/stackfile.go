@@ -1,7 +1,8 @@
 // Package stackfile reads a Pulumi project file and a stack file into the raw
 // config the engine would hand the program, without the Pulumi CLI:
-// `secure:` values are never decrypted and stand as "[secret]" in secret
-// keys, as `ddstack` needs no passphrase or credentials.
+// `secure:` values are never decrypted and stand as a placeholder
+// ("[secret:<fingerprint of the ciphertext>]") in secret keys, as `ddstack`
+// needs no passphrase or credentials.
 package stackfile
 
 import (
@@ -33,8 +34,10 @@ type Stack struct {
 }
 
 // Load reads Pulumi.yaml from dir and the stack file: file when it is not
-// empty, else dir/Pulumi.<stack>.yaml. Project config defaults declared in
-// Pulumi.yaml apply to keys the stack file does not set.
+// empty, else dir/Pulumi.<stack>.yaml. A stack read from a file is named
+// stack, or when stack is empty after the file (StackName). Project config
+// defaults declared in Pulumi.yaml apply to keys the stack file does not
+// set.
 func Load(dir, stack, file string) (*Stack, error) {
 	projectPath := filepath.Join(dir, "Pulumi.yaml")
 	var project struct {
@@ -51,8 +54,8 @@ func Load(dir, stack, file string) (*Stack, error) {
 	path := file
 	if path == "" {
 		path = filepath.Join(dir, "Pulumi."+stack+".yaml")
-	} else {
-		stack = stackName(path)
+	} else if stack == "" {
+		stack = StackName(path)
 	}
 	var stackDoc struct {
 		Config map[string]yaml.Node `yaml:"config"`
@@ -107,8 +110,9 @@ func Load(dir, stack, file string) (*Stack, error) {
 	return s, nil
 }
 
-// stackName takes the stack name from a file named Pulumi.<stack>.yaml.
-func stackName(path string) string {
+// StackName takes the stack name from a file named Pulumi.<stack>.yaml, or
+// else from the file's name without its extension.
+func StackName(path string) string {
 	base := filepath.Base(path)
 	if name, ok := strings.CutPrefix(base, "Pulumi."); ok {
 		if name, ok = strings.CutSuffix(name, ".yaml"); ok && name != "" {
@@ -146,11 +150,11 @@ func declaredDefault(n *yaml.Node) (*yaml.Node, bool) {
 
 // rawValue renders a stack file value as the engine passes it to the
 // program: scalars as their text, objects and lists as JSON. A `secure:`
-// value anywhere in it makes the whole key secret, and stands as
-// "[secret]".
+// value anywhere in it makes the whole key secret, and stands as a
+// ddmock.SecretPlaceholder.
 func rawValue(n *yaml.Node) (string, bool, error) {
 	if isSecure(n) {
-		return ddmock.Secret, true, nil
+		return ddmock.SecretPlaceholder(n.Content[1].Value), true, nil
 	}
 	if n.Kind == yaml.ScalarNode {
 		if n.Tag == "!!null" {
@@ -182,7 +186,7 @@ func plain(n *yaml.Node, secret *bool) (any, error) {
 	case yaml.MappingNode:
 		if isSecure(n) {
 			*secret = true
-			return ddmock.Secret, nil
+			return ddmock.SecretPlaceholder(n.Content[1].Value), nil
 		}
 		m := map[string]any{}
 		for i := 0; i+1 < len(n.Content); i += 2 {

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/pytorch-fdn/pytorch-datadog/internal/ddmock"
 )
 
 const project = `name: pytorch-datadog
@@ -53,7 +55,8 @@ func TestLoad(t *testing.T) {
 	assert.Equal(t, map[string]string{
 		"pulumi:disable-default-providers": `["datadog"]`,
 		"datadog:apiUrl":                   "https://api.us3.datadoghq.com/",
-		"datadog:apiKey":                   "[secret]",
+		// Never decrypted: a placeholder with a fingerprint of the ciphertext.
+		"datadog:apiKey": ddmock.SecretPlaceholder("AAABAKf0ZW5jcnlwdGVk"),
 		// YAML 1.2, as Pulumi reads it: `yes` is a string, not true.
 		"pytorch-datadog:users": `{"jane":{"count":3,"disabled":"yes","email":"jane@example.org","roles":["limited-read-write"]}}`,
 		// Declared in Pulumi.yaml, not set by the stack: its default applies.
@@ -75,7 +78,7 @@ func TestLoadNestedSecureMakesTheKeySecret(t *testing.T) {
 	})
 	s, err := Load(dir, "dev", "")
 	require.NoError(t, err)
-	assert.Equal(t, `{"jane":{"email":"[secret]"}}`, s.Raw.Values["pytorch-datadog:users"])
+	assert.Equal(t, `{"jane":{"email":"`+ddmock.SecretPlaceholder("AAABAKf0ZW5jcnlwdGVk")+`"}}`, s.Raw.Values["pytorch-datadog:users"])
 	assert.True(t, s.Raw.Secret["pytorch-datadog:users"])
 	assert.NotContains(t, s.Raw.Values["pytorch-datadog:users"], "AAAB", "a ciphertext is not shown either")
 }
@@ -86,13 +89,24 @@ func TestLoadFileNamesTheStack(t *testing.T) {
 		"Pulumi.staging.yaml": "config:\n  datadog:apiUrl: https://api.datadoghq.com/\n",
 		"other.yaml":          "config: {}\n",
 	})
-	s, err := Load(dir, "prod", filepath.Join(dir, "Pulumi.staging.yaml"))
+	s, err := Load(dir, "", filepath.Join(dir, "Pulumi.staging.yaml"))
 	require.NoError(t, err)
 	assert.Equal(t, "staging", s.Name)
 
-	s, err = Load(dir, "prod", filepath.Join(dir, "other.yaml"))
+	s, err = Load(dir, "", filepath.Join(dir, "other.yaml"))
 	require.NoError(t, err)
 	assert.Equal(t, "other", s.Name)
+
+	s, err = Load(dir, "prod", filepath.Join(dir, "other.yaml"))
+	require.NoError(t, err)
+	assert.Equal(t, "prod", s.Name, "a name given wins")
+}
+
+func TestSecretPlaceholders(t *testing.T) {
+	a, b := ddmock.SecretPlaceholder("v1:one"), ddmock.SecretPlaceholder("v1:two")
+	assert.Regexp(t, `^\[secret:[0-9a-f]{8}\]$`, a)
+	assert.NotEqual(t, a, b, "another ciphertext, another placeholder")
+	assert.Equal(t, a, ddmock.SecretPlaceholder("v1:one"), "the same ciphertext, the same placeholder")
 }
 
 func TestLoadErrors(t *testing.T) {
