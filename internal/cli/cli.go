@@ -3,6 +3,7 @@
 package cli
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -21,10 +22,13 @@ Usage:
   ddstack plan [--stack NAME | --file PATH] [--cwd DIR] [--json]
   ddstack diff [--stack NAME | --file PATH] [--cwd DIR] --base REF [--format text|markdown|json] [--exit-code]
   ddstack diff [--format text|markdown|json] [--exit-code] OLD.yaml NEW.yaml
+  ddstack check [--stack NAME | --file PATH] [--grep REGEXP] [--no-retry] [--parallel N]
+                [--resolve HOST:PORT:ADDR]... [--cacert FILE] [--json] [NAME ...]
 
 Commands:
   plan   run the program under Pulumi's mock engine and show what it registers
   diff   show what a stack config change does in Datadog
+  check  run the stack's synthetics tests from here, as Datadog would
 
 Run ddstack COMMAND --help for a command's flags.
 `
@@ -41,6 +45,8 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		return runPlan(args[1:], stdout, stderr)
 	case "diff":
 		return runDiff(args[1:], stdout, stderr)
+	case "check":
+		return runCheck(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return ExitOK
@@ -74,4 +80,25 @@ func leaves(err error) []error {
 		return out
 	}
 	return []error{err}
+}
+
+// parseInterspersed parses flags that may come before, between or after the
+// positional arguments (ddstack check 'gha-*' --no-retry), and returns the
+// positional ones. "--" ends the flags.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
 }

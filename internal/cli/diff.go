@@ -44,7 +44,8 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 		fs.PrintDefaults()
 	}
 	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stdout)
 			fs.Usage()
@@ -59,7 +60,7 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 	case *format != "text" && *format != "markdown" && *format != "json":
 		fmt.Fprintf(stderr, "ddstack diff: --format is text, markdown or json, not %q\n", *format)
 		return ExitUsage
-	case *base == "" && fs.NArg() != 2, *base != "" && fs.NArg() != 0:
+	case *base == "" && len(files) != 2, *base != "" && len(files) != 0:
 		fmt.Fprintln(stderr, "ddstack diff: give --base REF, or two stack files")
 		fs.Usage()
 		return ExitUsage
@@ -68,7 +69,6 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 	var (
 		oldPlan, newPlan *plan.Plan
 		baseName         string
-		err              error
 	)
 	if *base != "" {
 		baseName = *base
@@ -79,10 +79,10 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 	} else {
 		// Both files are one stack, named by --stack or after the new
 		// file, so that its resources' URNs compare equal.
-		baseName = fs.Arg(0)
-		name := sf.name(fs.Arg(1))
-		if oldPlan, err = planOf(sf.cwd, name, sf.path(fs.Arg(0))); err == nil {
-			newPlan, err = planOf(sf.cwd, name, sf.path(fs.Arg(1)))
+		baseName = files[0]
+		name := sf.name(files[1])
+		if oldPlan, err = planOf(sf.cwd, name, sf.path(files[0])); err == nil {
+			newPlan, err = planOf(sf.cwd, name, sf.path(files[1]))
 		}
 	}
 	if err != nil {

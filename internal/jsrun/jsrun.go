@@ -58,6 +58,27 @@ func CompileRegExp(pattern string) error {
 	return err
 }
 
+// Match reports whether s matches pattern as JavaScript's
+// new RegExp(pattern).test(s) does: unanchored, no flags.
+func Match(pattern, s string) (bool, error) {
+	vm := goja.New()
+	if err := vm.Set("pattern", pattern); err != nil {
+		return false, err
+	}
+	if err := vm.Set("s", s); err != nil {
+		return false, err
+	}
+	v, err := vm.RunString("new RegExp(pattern).test(s)")
+	var exc *goja.Exception
+	if errors.As(err, &exc) {
+		return false, errors.New(thrownMessage(exc))
+	}
+	if err != nil {
+		return false, err
+	}
+	return v.ToBoolean(), nil
+}
+
 // Run runs code against resp. The error is for a script that cannot run at
 // all (a syntax error, a timeout); a failed assertion is a Result.
 func Run(code string, resp Response, limit time.Duration) (Result, error) {

@@ -63,3 +63,24 @@ func TestCompileRegExp(t *testing.T) {
 	assert.NoError(t, CompileRegExp(`(?<=a)b`), "lookbehind: JavaScript, not RE2")
 	assert.Error(t, CompileRegExp(`(unclosed`))
 }
+
+func TestMatch(t *testing.T) {
+	for _, tc := range []struct {
+		pattern, s string
+		want       bool
+	}{
+		{"20[04]", "204", true},
+		{"20[04]", "201", false},
+		{"(200|302)", "302", true},
+		{"^200$", "2000", false},
+		{"PyTorch", "Welcome to PyTorch Forums", true},
+		{`(?<=Py)Torch`, "PyTorch", true},
+		{"pytorch", "PyTorch", false},
+	} {
+		got, err := Match(tc.pattern, tc.s)
+		require.NoError(t, err, tc.pattern)
+		assert.Equal(t, tc.want, got, "%s on %s", tc.pattern, tc.s)
+	}
+	_, err := Match("(", "x")
+	assert.Error(t, err)
+}

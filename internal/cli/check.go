@@ -1,0 +1,305 @@
+package cli
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/pytorch-fdn/pytorch-datadog/internal/check"
+	"github.com/pytorch-fdn/pytorch-datadog/internal/plan"
+)
+
+// ExitInterrupted is the status after Ctrl-C, as shells report SIGINT.
+const ExitInterrupted = 130
+
+const checkUsage = `Usage: ddstack check [--stack NAME | --file PATH] [--cwd DIR] [--grep REGEXP] [--no-retry]
+                     [--parallel N] [--resolve HOST:PORT:ADDR]... [--cacert FILE] [--json] [NAME ...]
+
+Runs the stack's synthetics tests from this machine, as Datadog would: each test's
+request, redirects followed only when it says so, its timeout (60 s when unset) and
+its retries (the last attempt decides), then every assertion with Datadog's
+semantics. The tests are built through the same program and config as ddstack plan.
+NAME selects tests by key, with shell globs (gha-queue-*); --grep by display name.
+Exit status: 0 all passed, 1 a test failed, 2 a config, usage or script error,
+130 interrupted.
+
+`
+
+// resolveFlag collects --resolve HOST:PORT:ADDR, as curl takes it.
+type resolveFlag map[string]string
+
+func (r resolveFlag) String() string { return fmt.Sprint(map[string]string(r)) }
+
+func (r resolveFlag) Set(v string) error {
+	host, rest, ok1 := strings.Cut(v, ":")
+	port, addr, ok2 := strings.Cut(rest, ":")
+	if !ok1 || !ok2 || host == "" || port == "" || addr == "" {
+		return fmt.Errorf("%q is not HOST:PORT:ADDR", v)
+	}
+	r[host+":"+port] = strings.Trim(addr, "[]")
+	return nil
+}
+
+func runCheck(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	var sf stackFlags
+	sf.register(fs)
+	grep := fs.String("grep", "", "run only the tests whose display name matches `REGEXP`")
+	noRetry := fs.Bool("no-retry", false, "run each test once, without its retries")
+	parallel := fs.Int("parallel", check.DefaultParallel, "run at most `N` tests at once")
+	resolve := resolveFlag{}
+	fs.Var(resolve, "resolve", "send a test's connections for HOST:PORT to ADDR, keeping the Host header and TLS name (as curl); repeatable")
+	cacert := fs.String("cacert", "", "also trust the CA certificates in `FILE` (PEM), as curl")
+	asJSON := fs.Bool("json", false, "print the results as JSON")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), checkUsage)
+		fs.PrintDefaults()
+	}
+	fs.SetOutput(stderr)
+	names, err := parseInterspersed(fs, args)
+	if err != nil {
+		if err == flag.ErrHelp {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	var nameRE *regexp.Regexp
+	if *grep != "" {
+		re, err := regexp.Compile(*grep)
+		if err != nil {
+			fmt.Fprintf(stderr, "ddstack check: --grep: %v\n", err)
+			return ExitUsage
+		}
+		nameRE = re
+	}
+	if *parallel < 1 {
+		fmt.Fprintln(stderr, "ddstack check: --parallel must be at least 1")
+		return ExitUsage
+	}
+	opts := check.Options{Parallel: *parallel, NoRetry: *noRetry, Resolve: resolve}
+	if *cacert != "" {
+		pem, err := os.ReadFile(sf.path(*cacert))
+		if err != nil {
+			fmt.Fprintf(stderr, "ddstack check: --cacert: %v\n", err)
+			return ExitUsage
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			fmt.Fprintf(stderr, "ddstack check: --cacert: no PEM certificate in %s\n", *cacert)
+			return ExitUsage
+		}
+		opts.RootCAs = pool
+	}
+
+	s, err := sf.load()
+	if err != nil {
+		printErrors(stderr, err)
+		return ExitUsage
+	}
+	p, err := plan.Build(s, false)
+	if err != nil {
+		printErrors(stderr, err)
+		return ExitUsage
+	}
+	all, err := check.FromPlan(p)
+	if err != nil {
+		printErrors(stderr, err)
+		return ExitUsage
+	}
+	tests, err := selectTests(all, names, nameRE)
+	if err != nil {
+		printErrors(stderr, err)
+		return ExitUsage
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	progress := newProgress(stderr, len(tests))
+	opts.Done = progress.done
+	start := time.Now()
+	results := check.Run(ctx, tests, opts)
+	wall := time.Since(start)
+	progress.clear()
+
+	if *asJSON {
+		writeCheckJSON(stdout, results, wall)
+	} else {
+		writeCheckText(stdout, results, wall)
+	}
+	return checkStatus(ctx, results)
+}
+
+// selectTests keeps the tests whose key matches a pattern (all when none is
+// given) and whose name matches nameRE. A pattern that matches nothing is
+// an error: a typo should not pass as "nothing to run".
+func selectTests(all []check.Test, patterns []string, nameRE *regexp.Regexp) ([]check.Test, error) {
+	var keys []string
+	for _, t := range all {
+		keys = append(keys, t.Key)
+	}
+	for _, p := range patterns {
+		if _, err := path.Match(p, ""); err != nil {
+			return nil, fmt.Errorf("%q is not a name or glob: %v", p, err)
+		}
+		matched := false
+		for _, k := range keys {
+			if ok, _ := path.Match(p, k); ok {
+				matched = true
+			}
+		}
+		if !matched {
+			return nil, fmt.Errorf("no synthetics test matches %q; tests: %s", p, strings.Join(keys, ", "))
+		}
+	}
+	var out []check.Test
+	for _, t := range all {
+		keep := len(patterns) == 0
+		for _, p := range patterns {
+			if ok, _ := path.Match(p, t.Key); ok {
+				keep = true
+			}
+		}
+		if keep && (nameRE == nil || nameRE.MatchString(t.Name)) {
+			out = append(out, t)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no synthetics test is selected")
+	}
+	return out, nil
+}
+
+func checkStatus(ctx context.Context, results []check.Result) int {
+	status := ExitOK
+	for _, r := range results {
+		switch {
+		case r.ScriptError != "":
+			return ExitUsage
+		case !r.Passed:
+			status = ExitError
+		}
+	}
+	if ctx.Err() != nil {
+		return ExitInterrupted
+	}
+	return status
+}
+
+func mark(r check.Result) string {
+	switch {
+	case r.Cancelled:
+		return "-"
+	case r.ScriptError != "":
+		return "!"
+	case r.Passed:
+		return "✓"
+	default:
+		return "✗"
+	}
+}
+
+func writeCheckText(w io.Writer, results []check.Result, wall time.Duration) {
+	passed, failed, cancelled := 0, 0, 0
+	for _, r := range results {
+		switch {
+		case r.Cancelled:
+			cancelled++
+			fmt.Fprintf(w, "%s %s  %s  (not finished: interrupted)\n", mark(r), r.Key, r.Name)
+			continue
+		case r.Passed:
+			passed++
+		default:
+			failed++
+		}
+		attempts := ""
+		if r.Attempts > 1 {
+			attempts = fmt.Sprintf(", %d attempts", r.Attempts)
+		}
+		fmt.Fprintf(w, "%s %s  %s  %s%s\n", mark(r), r.Key, r.Name, r.Duration.Round(time.Millisecond), attempts)
+		for _, f := range r.Failures {
+			fmt.Fprintf(w, "    %s\n", f)
+		}
+		if !r.Passed {
+			for _, c := range r.Console {
+				fmt.Fprintf(w, "    console.error: %s\n", c)
+			}
+		}
+	}
+	fmt.Fprintf(w, "\n%d passed, %d failed", passed, failed)
+	if cancelled > 0 {
+		fmt.Fprintf(w, ", %d interrupted", cancelled)
+	}
+	fmt.Fprintf(w, " in %s\n", wall.Round(time.Millisecond))
+}
+
+func writeCheckJSON(w io.Writer, results []check.Result, wall time.Duration) {
+	type result struct {
+		check.Result
+		DurationMs int64 `json:"durationMs"`
+	}
+	doc := struct {
+		Tests  []result `json:"tests"`
+		Passed int      `json:"passed"`
+		Failed int      `json:"failed"`
+		WallMs int64    `json:"wallMs"`
+	}{Tests: []result{}, WallMs: wall.Milliseconds()}
+	for _, r := range results {
+		doc.Tests = append(doc.Tests, result{r, r.Duration.Milliseconds()})
+		if r.Passed {
+			doc.Passed++
+		} else {
+			doc.Failed++
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(doc)
+}
+
+// progress shows "[done/total] running: ..." on a terminal while tests run,
+// and nothing when the output is not a terminal.
+type progress struct {
+	mu    sync.Mutex
+	w     io.Writer
+	tty   bool
+	total int
+	n     int
+}
+
+func newProgress(w io.Writer, total int) *progress {
+	f, ok := w.(*os.File)
+	return &progress{w: w, tty: ok && term.IsTerminal(int(f.Fd())), total: total}
+}
+
+func (p *progress) done(r check.Result) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.n++
+	if p.tty {
+		fmt.Fprintf(p.w, "\r\033[K[%d/%d] %s %s", p.n, p.total, mark(r), r.Key)
+	}
+}
+
+func (p *progress) clear() {
+	if p.tty {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}
