@@ -110,7 +110,7 @@ func New(ctx *pulumi.Context, args *Args, opts ...pulumi.ResourceOption) (*Monit
 		if m.Priority > 0 {
 			a.Priority = pulumi.String(strconv.Itoa(m.Priority))
 		}
-		mon, err := datadog.NewMonitor(ctx, key, a, opts...)
+		mon, err := datadog.NewMonitor(ctx, key, a, stackconfig.WithImport(opts, m.ImportID)...)
 		if err != nil {
 			return nil, fmt.Errorf("monitors.%s: %w", key, err)
 		}

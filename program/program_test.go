@@ -221,6 +221,23 @@ func TestRestrictedPermissions(t *testing.T) {
 		ddmock.PlainMap(byName(rec)[roleType+"::r"].Inputs))
 }
 
+func TestImportIDsAdoptInsteadOfCreate(t *testing.T) {
+	const roleID, userID = "11111111-2222-3333-4444-555555555555", "66666666-7777-8888-9999-000000000000"
+	rec, err := config{
+		roles: obj{"r": obj{"name": "R", "permissions": []string{"logs_read_data"}, "importId": roleID}},
+		users: obj{
+			"a": obj{"email": "a@example.org", "roles": []string{"r"}, "importId": userID},
+			"b": obj{"email": "b@example.org", "roles": []string{"r"}},
+		},
+	}.run(t)
+	require.NoError(t, err)
+	got := byName(rec)
+	assert.Equal(t, roleID, got[roleType+"::r"].ImportID)
+	assert.Equal(t, userID, got[userType+"::a"].ImportID)
+	assert.Empty(t, got[userType+"::b"].ImportID, "no importId: created")
+	assert.Equal(t, []any{roleID}, ddmock.PlainMap(got[userType+"::b"].Inputs)["roles"], "an adopted role's id is the imported one")
+}
+
 func TestNoRolesNoPermissionLookup(t *testing.T) {
 	rec, err := config{users: obj{"a": obj{"email": "a@example.org", "roles": []string{"Datadog Standard Role"}}}}.run(t)
 	require.NoError(t, err)

@@ -84,7 +84,7 @@ func New(ctx *pulumi.Context, args *Args, opts ...pulumi.ResourceOption) (*Roles
 			// Always explicit: Datadog adds default permissions to roles
 			// over time, and an unset value would read back as drift.
 			DefaultPermissionsOptOut: pulumi.Bool(role.DefaultPermissionsOptOut),
-		}, opts...)
+		}, stackconfig.WithImport(opts, role.ImportID)...)
 		if err != nil {
 			return nil, fmt.Errorf("roles.%s: %w", key, err)
 		}

@@ -120,6 +120,15 @@ func TestAlertingErrors(t *testing.T) {
 			"synthetics.q.queue.exclude[0]", "is not a JavaScript regular expression"},
 		"queue test with assertions": {alerting("", `{"q": {"name": "Q", "kind": "queue", "message": "m", "queue": {"contains": ".dgx.", "thresholdHours": 3}, "assertions": []}}`),
 			"synthetics.q.assertions", "unknown field"},
+		"user importId not a UUID": {func() Raw {
+			return raw("", `{"a": {"email": "a@example.org", "roles": ["Datadog Admin Role"], "importId": "1234"}}`)
+		}(), "users.a.importId", `"1234" is not an id of this type`},
+		"monitor importId not numeric": {alerting(metric(`, "importId": "abc-123-xyz"`), ""),
+			"monitors.m.importId", `"abc-123-xyz" is not an id of this type, such as 12345678`},
+		"test importId as a number": {alerting("", http(`, "importId": 123`)),
+			"synthetics.t.importId", "must be a string"},
+		"one importId twice": {alerting(`{"a": {"name": "A", "kind": "event", "search": "s", "critical": 0, "message": "m", "importId": "42"}, "b": {"name": "B", "kind": "event", "search": "s", "critical": 0, "message": "m", "importId": "42"}}`, ""),
+			"monitors.b.importId", `"42" is also the importId of monitors.a`},
 		"duplicate test names": {alerting("", `{"a": {"name": "T", "url": "https://a.org", "message": "m", "assertions": [{"type": "statusCode", "operator": "is", "target": 200}]}, "b": {"name": "T", "url": "https://b.org", "message": "m", "assertions": [{"type": "statusCode", "operator": "is", "target": 200}]}}`),
 			"synthetics.b.name", "also the name of synthetics.a"},
 	}

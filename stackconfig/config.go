@@ -49,6 +49,9 @@ type Role struct {
 	// has by default; then restricted permissions may be listed. Default
 	// false, always sent explicitly so the provider never sees it unset.
 	DefaultPermissionsOptOut bool
+	// ImportID adopts an existing Datadog role (its UUID) instead of
+	// creating one.
+	ImportID string
 }
 
 // User is a Datadog user managed here.
@@ -63,6 +66,8 @@ type User struct {
 	Name *string
 	// SendUserInvitation; unset leaves the provider's default (send one).
 	SendUserInvitation *bool
+	// ImportID adopts an existing Datadog user (its UUID).
+	ImportID string
 }
 
 // RoleRef is one entry of a user's roles: a role managed here (by its config
@@ -125,6 +130,11 @@ func Load(raw Raw) (*Config, error) {
 	if v, ok := raw.Values[Namespace+":"+KeySynthetics]; ok {
 		decodeSynthetics(p, v, cfg.Channels, cfg.Synthetics)
 	}
+
+	uniqueImportIDs(p, KeyRoles, cfg.Roles, func(r Role) string { return r.ImportID })
+	uniqueImportIDs(p, KeyUsers, cfg.Users, func(u User) string { return u.ImportID })
+	uniqueImportIDs(p, KeyMonitors, cfg.Monitors, func(m Monitor) string { return m.ImportID })
+	uniqueImportIDs(p, KeySynthetics, cfg.Synthetics, func(t SyntheticsTest) string { return t.ImportID })
 
 	if len(p.errs) > 0 {
 		return nil, errors.Join(p.errs...)
@@ -224,6 +234,7 @@ func decodeRoles(p *problems, raw string, out map[string]Role) {
 				}
 			}},
 			{"defaultPermissionsOptOut", false, func(fp string, v any) { p.boolean(fp, v, &r.DefaultPermissionsOptOut) }},
+			importIDField(p, uuidID, "a1b2c3d4-0000-1111-2222-333344445555", &r.ImportID),
 		})
 		if !valid {
 			continue
@@ -285,6 +296,7 @@ func decodeUsers(p *problems, raw string, cfg *Config) {
 			{"disabled", false, func(fp string, v any) { p.boolean(fp, v, &u.Disabled) }},
 			{"name", false, func(fp string, v any) { p.optStr(fp, v, &u.Name) }},
 			{"sendUserInvitation", false, func(fp string, v any) { p.optBool(fp, v, &u.SendUserInvitation) }},
+			importIDField(p, uuidID, "a1b2c3d4-0000-1111-2222-333344445555", &u.ImportID),
 		})
 		if !valid {
 			continue

@@ -58,6 +58,8 @@ type Monitor struct {
 	Tags []string
 	// Priority from 1 (highest) to 5; 0 leaves it unset.
 	Priority int
+	// ImportID adopts an existing Datadog monitor (its numeric id).
+	ImportID string
 }
 
 // defaultWindow is the evaluation window of event and log monitors: the
@@ -106,6 +108,7 @@ func decodeMonitors(p *problems, raw string, channels map[string]string, out map
 			{"includeTags", false, func(fp string, v any) { p.boolean(fp, v, &mon.IncludeTags) }},
 			{"tags", false, func(fp string, v any) { p.strList(fp, v, "tags", &mon.Tags) }},
 			{"priority", false, func(fp string, v any) { p.integer(fp, v, 1, 5, &mon.Priority) }},
+			importIDField(p, monitorID, "12345678", &mon.ImportID),
 		}
 		mp, isMap := m[key].(map[string]any)
 		if !p.object(path, m[key], "a monitor ({name, kind, query or search, critical, message, notify, ...})", fields) {

@@ -80,6 +80,8 @@ type SyntheticsTest struct {
 	// assertion is generated from Queue.
 	Assertions []Assertion
 	Queue      *scripts.Queue
+	// ImportID adopts an existing Datadog test (its public id).
+	ImportID string
 }
 
 // Assertion is one assertion, as Datadog takes it: its target is a string on
@@ -168,6 +170,7 @@ func decodeSynthetics(p *problems, raw string, channels map[string]string, out m
 			}},
 			{"minFailureDuration", false, func(fp string, v any) { p.integer(fp, v, 0, 7200, &t.MinFailureDuration) }},
 			{"status", false, func(fp string, v any) { p.enum(fp, v, []string{"live", "paused"}, &t.Status) }},
+			importIDField(p, syntheticID, "abc-123-xyz", &t.ImportID),
 		}
 		switch t.Kind {
 		case TestHTTP, TestQueue:

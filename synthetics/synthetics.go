@@ -98,7 +98,7 @@ func New(ctx *pulumi.Context, args *Args, opts ...pulumi.ResourceOption) (*Tests
 		if len(t.Headers) > 0 {
 			a.RequestHeaders = pulumi.ToStringMap(t.Headers)
 		}
-		test, err := datadog.NewSyntheticsTest(ctx, key, a, opts...)
+		test, err := datadog.NewSyntheticsTest(ctx, key, a, stackconfig.WithImport(opts, t.ImportID)...)
 		if err != nil {
 			return nil, fmt.Errorf("synthetics.%s: %w", key, err)
 		}

@@ -82,7 +82,7 @@ func New(ctx *pulumi.Context, args *Args, opts ...pulumi.ResourceOption) (*Users
 		if u.SendUserInvitation != nil {
 			userArgs.SendUserInvitation = pulumi.Bool(*u.SendUserInvitation)
 		}
-		user, err := datadog.NewUser(ctx, key, userArgs, opts...)
+		user, err := datadog.NewUser(ctx, key, userArgs, stackconfig.WithImport(opts, u.ImportID)...)
 		if err != nil {
 			return nil, fmt.Errorf("users.%s: %w", key, err)
 		}

@@ -232,7 +232,7 @@ func writeCheckText(w io.Writer, results []check.Result, wall time.Duration) {
 		if r.Attempts > 1 {
 			attempts = fmt.Sprintf(", %d attempts", r.Attempts)
 		}
-		fmt.Fprintf(w, "%s %s  %s  %s%s\n", mark(r), r.Key, r.Name, r.Duration.Round(time.Millisecond), attempts)
+		fmt.Fprintf(w, "%s %s  %s  %s%s\n", mark(r), r.Key, r.Name, duration(r.Duration), attempts)
 		for _, f := range r.Failures {
 			fmt.Fprintf(w, "    %s\n", f)
 		}
@@ -246,7 +246,15 @@ func writeCheckText(w io.Writer, results []check.Result, wall time.Duration) {
 	if cancelled > 0 {
 		fmt.Fprintf(w, ", %d interrupted", cancelled)
 	}
-	fmt.Fprintf(w, " in %s\n", wall.Round(time.Millisecond))
+	fmt.Fprintf(w, " in %s\n", duration(wall))
+}
+
+// duration shows a time as milliseconds under a second, else as seconds.
+func duration(d time.Duration) string {
+	if d < time.Second {
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.1fs", d.Seconds())
 }
 
 func writeCheckJSON(w io.Writer, results []check.Result, wall time.Duration) {

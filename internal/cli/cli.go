@@ -24,11 +24,13 @@ Usage:
   ddstack diff [--format text|markdown|json] [--exit-code] OLD.yaml NEW.yaml
   ddstack check [--stack NAME | --file PATH] [--grep REGEXP] [--no-retry] [--parallel N]
                 [--resolve HOST:PORT:ADDR]... [--cacert FILE] [--json] [NAME ...]
+  ddstack import --tfstate FILE [--stack NAME | --file PATH] [--write]
 
 Commands:
   plan   run the program under Pulumi's mock engine and show what it registers
   diff   show what a stack config change does in Datadog
   check  run the stack's synthetics tests from here, as Datadog would
+  import adopt objects a Terraform state manages: set their importIds
 
 Run ddstack COMMAND --help for a command's flags.
 `
@@ -47,6 +49,8 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		return runDiff(args[1:], stdout, stderr)
 	case "check":
 		return runCheck(args[1:], stdout, stderr)
+	case "import":
+		return runImport(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return ExitOK

@@ -120,7 +120,17 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 // writeTable prints the plan for a reviewer: one block a resource, one row a
 // property, lists one item a row.
 func writeTable(w io.Writer, path string, p *plan.Plan) {
-	fmt.Fprintf(w, "Stack %s (%s): %d resources, %d lookups\n\n", p.Stack, path, len(p.Resources), len(p.Invokes))
+	adopted := 0
+	for _, r := range p.Resources {
+		if r.ImportID != nil {
+			adopted++
+		}
+	}
+	fmt.Fprintf(w, "Stack %s (%s): %d resources, %d lookups\n", p.Stack, path, len(p.Resources), len(p.Invokes))
+	if adopted > 0 {
+		fmt.Fprintf(w, "%d to adopt from Datadog (import), %d to create\n", adopted, len(p.Resources)-adopted-1)
+	}
+	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "RESOURCE\tPROPERTY\tVALUE")
 	for _, r := range p.Resources {

@@ -25,6 +25,8 @@ import (
 type Stack struct {
 	// Project is the project name from Pulumi.yaml.
 	Project string
+	// Dir is the project directory, holding Pulumi.yaml.
+	Dir string
 	// Name is the stack name.
 	Name string
 	// Path is the stack file read.
@@ -66,6 +68,7 @@ func Load(dir, stack, file string) (*Stack, error) {
 
 	s := &Stack{
 		Project: project.Name,
+		Dir:     dir,
 		Name:    stack,
 		Path:    path,
 		Raw:     stackconfig.Raw{Values: map[string]string{}, Secret: map[string]bool{}},

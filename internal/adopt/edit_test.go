@@ -1,0 +1,54 @@
+package adopt
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pytorch-fdn/pytorch-datadog/internal/tfstate"
+)
+
+func set(section, key, id string) Match {
+	return Match{Section: section, Key: key, Object: tfstate.Object{ID: id}}
+}
+
+func TestWriteKeepsEverythingElse(t *testing.T) {
+	in := "config:\r\n" +
+		"  pytorch-datadog:users:\r\n" +
+		"    # the first user\r\n" +
+		"    a:   # trailing comment\r\n" +
+		"      # about the email\r\n" +
+		"      email: a@example.org\r\n" +
+		"\r\n" +
+		"      roles: [x]\r\n" +
+		"    b: {email: b@example.org, roles: [x]}\r\n" +
+		"  pytorch-datadog:monitors:\r\n" +
+		"    m:\r\n" +
+		"      name: M"
+	out, err := Write([]byte(in), []Match{set("users", "a", "u-1"), set("users", "b", "u-2"), set("monitors", "m", "7")})
+	require.NoError(t, err)
+	assert.Equal(t, "config:\r\n"+
+		"  pytorch-datadog:users:\r\n"+
+		"    # the first user\r\n"+
+		"    a:   # trailing comment\r\n"+
+		"      importId: \"u-1\"\r\n"+
+		"      # about the email\r\n"+
+		"      email: a@example.org\r\n"+
+		"\r\n"+
+		"      roles: [x]\r\n"+
+		"    b: {importId: \"u-2\", email: b@example.org, roles: [x]}\r\n"+
+		"  pytorch-datadog:monitors:\r\n"+
+		"    m:\r\n"+
+		"      importId: \"7\"\r\n"+
+		"      name: M", string(out))
+}
+
+func TestWriteErrors(t *testing.T) {
+	_, err := Write([]byte("config:\n  pytorch-datadog:users:\n    a: {email: a@example.org}\n"), []Match{set("monitors", "m", "7")})
+	assert.ErrorContains(t, err, "monitors: not in the stack file")
+	_, err = Write([]byte("config:\n  pytorch-datadog:users:\n    a: x\n"), []Match{set("users", "a", "u")})
+	assert.ErrorContains(t, err, "users.a: not a map")
+	_, err = Write([]byte("nope: 1\n"), []Match{set("users", "a", "u")})
+	assert.ErrorContains(t, err, "no config")
+}

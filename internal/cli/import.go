@@ -1,0 +1,161 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/pmezard/go-difflib/difflib"
+
+	"github.com/pytorch-fdn/pytorch-datadog/internal/adopt"
+	"github.com/pytorch-fdn/pytorch-datadog/internal/stackfile"
+	"github.com/pytorch-fdn/pytorch-datadog/internal/tfstate"
+	"github.com/pytorch-fdn/pytorch-datadog/stackconfig"
+)
+
+const importUsage = `Usage: ddstack import --tfstate FILE [--stack NAME | --file PATH] [--cwd DIR] [--write]
+
+Matches the Datadog objects of a Terraform/OpenTofu state (the JSON of
+tofu show -json, or a terraform.tfstate) with the stack config: users by email
+(case-insensitive), roles, monitors and synthetics tests by name. It reports the
+matches, the state's objects that Pulumi would leave unmanaged, and the config's
+objects that would be created. With --write it sets the matches' importIds in the
+stack file, adding only those lines; without, it shows the change it would make.
+It refuses a name that several state objects share, and never changes an importId
+already set to another id.
+Exit status: 0 done, 1 refused (ambiguous or conflicting; nothing written),
+2 on a usage, config or state error.
+
+`
+
+func runImport(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	var sf stackFlags
+	sf.register(fs)
+	state := fs.String("tfstate", "", "the Terraform state `FILE` (show -json output or terraform.tfstate)")
+	write := fs.Bool("write", false, "set the importIds in the stack file")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), importUsage)
+		fs.PrintDefaults()
+	}
+	if code, ok := parseFlags(fs, args, stdout, stderr); !ok {
+		return code
+	}
+	if *state == "" {
+		fmt.Fprintln(stderr, "ddstack import: --tfstate is required")
+		fs.Usage()
+		return ExitUsage
+	}
+
+	s, err := sf.load()
+	if err != nil {
+		printErrors(stderr, err)
+		return ExitUsage
+	}
+	cfg, err := stackconfig.Load(s.Raw)
+	if err != nil {
+		printErrors(stderr, err)
+		return ExitUsage
+	}
+	data, err := os.ReadFile(sf.path(*state))
+	if err != nil {
+		printErrors(stderr, err)
+		return ExitUsage
+	}
+	objects, err := tfstate.Read(data)
+	if err != nil {
+		printErrors(stderr, fmt.Errorf("%s: %w", *state, err))
+		return ExitUsage
+	}
+
+	report := adopt.Compare(cfg, objects)
+	var b strings.Builder
+	fmt.Fprintf(&b, "Terraform state %s: %d Datadog objects; stack %s (%s)\n", *state, len(objects), s.Name, s.Path)
+	report.Describe(&b)
+	fmt.Fprint(stdout, b.String())
+	if report.Refused() {
+		fmt.Fprintf(stderr, "error: refused: resolve the ambiguous or conflicting objects above; %s is unchanged\n", s.Path)
+		return ExitError
+	}
+
+	before, err := os.ReadFile(s.Path)
+	if err != nil {
+		printErrors(stderr, err)
+		return ExitUsage
+	}
+	after, err := adopt.Write(before, report.Set)
+	if err == nil {
+		err = checkWritten(s, after, report.Set)
+	}
+	if err != nil {
+		printErrors(stderr, fmt.Errorf("%s: %w", s.Path, err))
+		return ExitUsage
+	}
+	switch {
+	case len(report.Set) == 0:
+		fmt.Fprintf(stdout, "\nNo importId to set; %s is unchanged.\n", s.Path)
+	case *write:
+		info, err := os.Stat(s.Path)
+		if err == nil {
+			err = os.WriteFile(s.Path, after, info.Mode().Perm())
+		}
+		if err != nil {
+			printErrors(stderr, err)
+			return ExitUsage
+		}
+		fmt.Fprintf(stdout, "\nSet %d importIds in %s. Next: pulumi preview must show only imports (README, \"Adopting the Terraform-managed organisation\").\n", len(report.Set), s.Path)
+	default:
+		text, _ := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
+			A: difflib.SplitLines(string(before)), B: difflib.SplitLines(string(after)),
+			FromFile: s.Path, ToFile: s.Path + " (with --write)", Context: 2,
+		})
+		fmt.Fprintf(stdout, "\nWould set %d importIds (run again with --write):\n\n%s", len(report.Set), text)
+	}
+	return ExitOK
+}
+
+// checkWritten reads the edited file back as a stack and checks that it
+// holds exactly the importIds set, so that a file the edit got wrong is
+// never written.
+func checkWritten(s *stackfile.Stack, after []byte, set []adopt.Match) error {
+	tmp, err := os.CreateTemp("", "ddstack-import-*.yaml")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(after); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	edited, err := stackfile.Load(s.Dir, s.Name, tmp.Name())
+	if err != nil {
+		return err
+	}
+	cfg, err := stackconfig.Load(edited.Raw)
+	if err != nil {
+		return fmt.Errorf("the edited file does not validate: %w", err)
+	}
+	for _, m := range set {
+		var got string
+		switch m.Section {
+		case stackconfig.KeyUsers:
+			got = cfg.Users[m.Key].ImportID
+		case stackconfig.KeyRoles:
+			got = cfg.Roles[m.Key].ImportID
+		case stackconfig.KeyMonitors:
+			got = cfg.Monitors[m.Key].ImportID
+		case stackconfig.KeySynthetics:
+			got = cfg.Synthetics[m.Key].ImportID
+		}
+		if got != m.Object.ID {
+			return errors.New("the edit did not set " + m.Section + "." + m.Key + ".importId; nothing written")
+		}
+	}
+	return nil
+}

@@ -1,0 +1,196 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// importDir makes a project directory with the real Pulumi.yaml, the
+// fixture stack file (the production stack plus a user in flow style) and
+// the state fixtures.
+func importDir(t *testing.T, edit func(string) string) string {
+	t.Helper()
+	stack, err := os.ReadFile(filepath.Join("testdata", "import", "Pulumi.prod.yaml"))
+	require.NoError(t, err)
+	text := string(stack)
+	if edit != nil {
+		text = edit(text)
+	}
+	dir := stackDir(t, text)
+	states, err := filepath.Glob(filepath.Join("testdata", "import", "*.*s*"))
+	require.NoError(t, err)
+	for _, f := range states {
+		if strings.HasSuffix(f, ".yaml") {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644))
+	}
+	return dir
+}
+
+// importIDs returns, from ddstack plan --json, the import id of every
+// resource that has one.
+func importIDs(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	code, stdout, stderr := run("plan", "--cwd", dir, "--json")
+	require.Equal(t, ExitOK, code, stderr)
+	var doc struct {
+		Resources []struct {
+			Type, Name string
+			ImportID   *string
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &doc))
+	out := map[string]string{}
+	for _, r := range doc.Resources {
+		if r.ImportID != nil {
+			out[r.Type+"::"+r.Name] = *r.ImportID
+		}
+	}
+	return out
+}
+
+var importLine = regexp.MustCompile(`^\s*importId: "[^"]+"$`)
+
+// onlyImportIDsAdded checks that after differs from before only by added
+// importId lines, or an importId put at the start of a flow mapping.
+func onlyImportIDsAdded(t *testing.T, before, after string) int {
+	t.Helper()
+	b, a := strings.Split(before, "\n"), strings.Split(after, "\n")
+	added, i := 0, 0
+	for _, line := range a {
+		if i < len(b) && line == b[i] {
+			i++
+			continue
+		}
+		stripped := regexp.MustCompile(`\{importId: "[^"]+", `).ReplaceAllString(line, "{")
+		if i < len(b) && stripped == b[i] && stripped != line {
+			i++
+			added++
+			continue
+		}
+		require.Regexp(t, importLine, line, "a line the write changed that is not an importId")
+		added++
+	}
+	assert.Equal(t, len(b), i, "every line of the file is kept")
+	return added
+}
+
+func TestImportFullMatch(t *testing.T) {
+	for _, state := range []string{"full.show.json", "full.tfstate", "modules.show.json", "modules.tfstate"} {
+		t.Run(state, func(t *testing.T) {
+			dir := importDir(t, nil)
+			path := filepath.Join(dir, "Pulumi.prod.yaml")
+			before, err := os.ReadFile(path)
+			require.NoError(t, err)
+
+			code, stdout, stderr := run("import", "--cwd", dir, "--tfstate", state, "--write")
+			require.Equal(t, ExitOK, code, stderr)
+			assert.Contains(t, stdout, "To adopt: importId to set (26)")
+			assert.NotContains(t, stdout, "will be created")
+			assert.NotContains(t, stdout, "left unmanaged")
+			if strings.HasPrefix(state, "modules") {
+				assert.Contains(t, stdout, `<- module.datadog.datadog_user.users["jsmith"]`, "objects in modules are found")
+			}
+			after, err := os.ReadFile(path)
+			require.NoError(t, err)
+			assert.Equal(t, 26, onlyImportIDsAdded(t, string(before), string(after)))
+			golden(t, "import/Pulumi.prod.written.yaml", string(after))
+
+			ids := importIDs(t, dir)
+			assert.Len(t, ids, 26, "every resource but the provider is adopted")
+			assert.Regexp(t, `^[0-9a-f-]{36}$`, ids["datadog:index/user:User::jane-smith"], "matched by email whatever its case")
+			assert.Regexp(t, `^[0-9]+$`, ids["datadog:index/monitor:Monitor::ali-dead-letter-queue"])
+			assert.Regexp(t, `^[a-z0-9]{3}-[a-z0-9]{3}-[a-z0-9]{3}$`, ids["datadog:index/syntheticsTest:SyntheticsTest::pytorch-org"])
+
+			code, stdout, _ = run("import", "--cwd", dir, "--tfstate", state, "--write")
+			assert.Equal(t, ExitOK, code, "running it again changes nothing")
+			assert.Contains(t, stdout, "Already adopted: importId set to the state's id (26)")
+			again, _ := os.ReadFile(path)
+			assert.Equal(t, string(after), string(again))
+		})
+	}
+}
+
+func TestImportPartialMatch(t *testing.T) {
+	dir := importDir(t, nil)
+	path := filepath.Join(dir, "Pulumi.prod.yaml")
+	before, _ := os.ReadFile(path)
+
+	code, stdout, stderr := run("import", "--cwd", dir, "--tfstate", "partial.show.json")
+	require.Equal(t, ExitOK, code, stderr)
+	unchanged, _ := os.ReadFile(path)
+	assert.Equal(t, string(before), string(unchanged), "without --write, nothing is written")
+	assert.Contains(t, stdout, "To adopt: importId to set (17)")
+	assert.Contains(t, stdout, "In the config, not in the state: will be created (9):\n  users.john-doe (\"john.doe@example.org\")\n")
+	assert.Contains(t, stdout, "  synthetics.pytorch-hud (\"hud.pytorch.org Check\")\n")
+	assert.Contains(t, stdout, "In the state, not in the config: left unmanaged by Pulumi (3):\n"+
+		"  datadog_monitor.all_queues_anomaly (")
+	assert.Contains(t, stdout, `  datadog_synthetics_test.pytorch-gha-runners-queue-check-lf-memory ("GHA Runner Queue Check - LF Memory Runners"`)
+	assert.Contains(t, stdout, `  datadog_user.users["rgrigar"] ("rgrigar@example.org"`)
+	assert.Contains(t, stdout, "Would set 17 importIds (run again with --write):")
+	assert.Contains(t, stdout, "\n+      importId: \"")
+
+	code, _, stderr = run("import", "--cwd", dir, "--tfstate", "partial.tfstate", "--write")
+	require.Equal(t, ExitOK, code, stderr)
+	ids := importIDs(t, dir)
+	assert.Len(t, ids, 17, "the import id is on exactly the matched resources")
+	assert.NotContains(t, ids, "datadog:index/user:User::john-doe")
+	assert.NotContains(t, ids, "datadog:index/syntheticsTest:SyntheticsTest::gha-queue-lf")
+	assert.Contains(t, ids, "datadog:index/user:User::kai-flow", "a flow-style entry gets its importId too")
+}
+
+func TestImportRefusesAmbiguity(t *testing.T) {
+	dir := importDir(t, nil)
+	path := filepath.Join(dir, "Pulumi.prod.yaml")
+	before, _ := os.ReadFile(path)
+	code, stdout, stderr := run("import", "--cwd", dir, "--tfstate", "ambiguous.show.json", "--write")
+	assert.Equal(t, ExitError, code)
+	assert.Contains(t, stdout, "Refused, ambiguous: several state objects match (1):\n  monitors.ali-dead-letter-queue matches datadog_monitor.ci_retry_deadletter (id ")
+	assert.Contains(t, stdout, "and datadog_monitor.ci_retry_deadletter_copy (id ")
+	assert.Contains(t, stderr, "refused")
+	after, _ := os.ReadFile(path)
+	assert.Equal(t, string(before), string(after), "nothing written when refused")
+}
+
+func TestImportNeverChangesAnImportID(t *testing.T) {
+	const other = "00000000-0000-0000-0000-000000000000"
+	dir := importDir(t, func(s string) string {
+		return strings.Replace(s, "    jane-smith:\n", "    jane-smith:\n      importId: \""+other+"\"\n", 1)
+	})
+	path := filepath.Join(dir, "Pulumi.prod.yaml")
+	before, _ := os.ReadFile(path)
+	code, stdout, _ := run("import", "--cwd", dir, "--tfstate", "full.tfstate", "--write")
+	assert.Equal(t, ExitError, code)
+	assert.Regexp(t, `users.jane-smith.importId is "`+other+`", but datadog_user.users\["jsmith"\] has id "[0-9a-f-]+"`, stdout)
+	after, _ := os.ReadFile(path)
+	assert.Equal(t, string(before), string(after))
+}
+
+func TestImportErrors(t *testing.T) {
+	dir := importDir(t, nil)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "v3.tfstate"), []byte(`{"version": 3, "modules": []}`), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "junk.json"), []byte(`not json`), 0o644))
+	for name, args := range map[string][]string{
+		"no state":       {"import", "--cwd", dir},
+		"missing state":  {"import", "--cwd", dir, "--tfstate", "nope.json"},
+		"old format":     {"import", "--cwd", dir, "--tfstate", "v3.tfstate"},
+		"not JSON":       {"import", "--cwd", dir, "--tfstate", "junk.json"},
+		"invalid config": {"import", "--cwd", stackDir(t, header+"  pytorch-datadog:users: {}\n"), "--tfstate", filepath.Join(dir, "full.tfstate")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			code, _, stderr := run(args...)
+			assert.Equal(t, ExitUsage, code, stderr)
+			assert.NotEmpty(t, stderr)
+		})
+	}
+}

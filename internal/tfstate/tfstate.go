@@ -1,0 +1,181 @@
+// Package tfstate reads the Datadog objects out of a Terraform or OpenTofu
+// state: either the JSON of `tofu show -json` / `terraform show -json`, or a
+// raw terraform.tfstate of format version 4. Modules are walked too.
+package tfstate
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+)
+
+// The resource types ddstack import adopts.
+const (
+	User      = "datadog_user"
+	Role      = "datadog_role"
+	Monitor   = "datadog_monitor"
+	Synthetic = "datadog_synthetics_test"
+)
+
+var adoptable = map[string]bool{User: true, Role: true, Monitor: true, Synthetic: true}
+
+// Object is one managed Datadog object of the state.
+type Object struct {
+	// Address is the Terraform address: module.x.datadog_user.users["jane"].
+	Address string
+	Type    string
+	// ID is the object's Datadog id, the value Pulumi imports.
+	ID string
+	// Key is what it is matched on: a user's email, or a role's, monitor's
+	// or test's name.
+	Key string
+}
+
+// Read parses a state in either format and returns its adoptable objects,
+// sorted by address.
+func Read(data []byte) ([]Object, error) {
+	var probe struct {
+		FormatVersion string          `json:"format_version"`
+		Version       *int            `json:"version"`
+		Values        json.RawMessage `json:"values"`
+		Resources     json.RawMessage `json:"resources"`
+	}
+	if err := json.Unmarshal(data, &probe); err != nil {
+		return nil, fmt.Errorf("not a Terraform state (JSON): %w", err)
+	}
+	var (
+		objs []Object
+		err  error
+	)
+	switch {
+	case probe.FormatVersion != "":
+		objs, err = readShow(probe.Values)
+	case probe.Version != nil && *probe.Version == 4:
+		objs, err = readRaw(probe.Resources)
+	case probe.Version != nil:
+		return nil, fmt.Errorf("state format version %d; ddstack reads version 4, or the JSON of `tofu show -json`", *probe.Version)
+	default:
+		return nil, fmt.Errorf("not a Terraform state: neither `show -json` output (format_version) nor a terraform.tfstate (version)")
+	}
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(objs, func(i, j int) bool { return objs[i].Address < objs[j].Address })
+	return objs, nil
+}
+
+// object makes an Object from a resource's attributes.
+func object(address, typ string, attrs map[string]any) (Object, error) {
+	o := Object{Address: address, Type: typ, ID: str(attrs["id"])}
+	if o.ID == "" {
+		return o, fmt.Errorf("%s has no id attribute", address)
+	}
+	if typ == User {
+		o.Key = str(attrs["email"])
+	} else {
+		o.Key = str(attrs["name"])
+	}
+	if o.Key == "" {
+		return o, fmt.Errorf("%s has no %s attribute to match on", address, map[bool]string{true: "email", false: "name"}[typ == User])
+	}
+	return o, nil
+}
+
+func str(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return ""
+}
+
+// readShow reads `show -json` values: root_module and its child_modules.
+func readShow(raw json.RawMessage) ([]Object, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil // an empty state
+	}
+	type resource struct {
+		Address string         `json:"address"`
+		Mode    string         `json:"mode"`
+		Type    string         `json:"type"`
+		Values  map[string]any `json:"values"`
+	}
+	type module struct {
+		Resources    []resource `json:"resources"`
+		ChildModules []module   `json:"child_modules"`
+	}
+	var values struct {
+		RootModule module `json:"root_module"`
+	}
+	if err := json.Unmarshal(raw, &values); err != nil {
+		return nil, fmt.Errorf("show -json values: %w", err)
+	}
+	var out []Object
+	var walk func(m module) error
+	walk = func(m module) error {
+		for _, r := range m.Resources {
+			if r.Mode != "managed" || !adoptable[r.Type] {
+				continue
+			}
+			o, err := object(r.Address, r.Type, r.Values)
+			if err != nil {
+				return err
+			}
+			out = append(out, o)
+		}
+		for _, c := range m.ChildModules {
+			if err := walk(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return out, walk(values.RootModule)
+}
+
+// readRaw reads a format-version-4 terraform.tfstate.
+func readRaw(raw json.RawMessage) ([]Object, error) {
+	var resources []struct {
+		Module    string `json:"module"`
+		Mode      string `json:"mode"`
+		Type      string `json:"type"`
+		Name      string `json:"name"`
+		Instances []struct {
+			IndexKey   any            `json:"index_key"`
+			Attributes map[string]any `json:"attributes"`
+		} `json:"instances"`
+	}
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &resources); err != nil {
+			return nil, fmt.Errorf("tfstate resources: %w", err)
+		}
+	}
+	var out []Object
+	for _, r := range resources {
+		if r.Mode != "managed" || !adoptable[r.Type] {
+			continue
+		}
+		base := r.Type + "." + r.Name
+		if r.Module != "" {
+			base = r.Module + "." + base
+		}
+		for _, inst := range r.Instances {
+			address := base
+			switch k := inst.IndexKey.(type) {
+			case string:
+				address += fmt.Sprintf("[%q]", k)
+			case float64:
+				address += fmt.Sprintf("[%s]", strconv.FormatFloat(k, 'f', -1, 64))
+			}
+			o, err := object(address, r.Type, inst.Attributes)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
