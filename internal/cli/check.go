@@ -67,15 +67,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(fs.Output(), checkUsage)
 		fs.PrintDefaults()
 	}
-	fs.SetOutput(stderr)
-	names, err := parseInterspersed(fs, args)
-	if err != nil {
-		if err == flag.ErrHelp {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return ExitOK
-		}
-		return ExitUsage
+	names, code, ok := parseFlags(fs, args, -1, stdout, stderr)
+	if !ok {
+		return code
 	}
 	var nameRE *regexp.Regexp
 	if *grep != "" {

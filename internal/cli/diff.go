@@ -43,15 +43,9 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(fs.Output(), diffUsage)
 		fs.PrintDefaults()
 	}
-	fs.SetOutput(stderr)
-	files, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return ExitOK
-		}
-		return ExitUsage
+	files, code, ok := parseFlags(fs, args, -1, stdout, stderr)
+	if !ok {
+		return code
 	}
 	if *asJSON {
 		*format = "json"
@@ -69,6 +63,7 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 	var (
 		oldPlan, newPlan *plan.Plan
 		baseName         string
+		err              error
 	)
 	if *base != "" {
 		baseName = *base

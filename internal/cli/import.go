@@ -41,7 +41,7 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(fs.Output(), importUsage)
 		fs.PrintDefaults()
 	}
-	if code, ok := parseFlags(fs, args, stdout, stderr); !ok {
+	if _, code, ok := parseFlags(fs, args, 0, stdout, stderr); !ok {
 		return code
 	}
 	if *state == "" {

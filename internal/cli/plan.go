@@ -53,24 +53,31 @@ func (f *stackFlags) load() (*stackfile.Stack, error) {
 	return stackfile.Load(f.cwd, f.name(f.file), f.path(f.file))
 }
 
-// parseFlags parses a subcommand's flags; it returns the exit status to use
-// when parsing ends the command (help or a usage error).
-func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (int, bool) {
+// parseFlags parses a subcommand's flags, which may stand before, between
+// or after its positional arguments, and returns those arguments; want is
+// how many it takes (-1: any number). When parsing ends the command (help,
+// or a usage error), ok is false and code is the exit status.
+func parseFlags(fs *flag.FlagSet, args []string, want int, stdout, stderr io.Writer) (positional []string, code int, ok bool) {
 	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
+	positional, err := parseInterspersed(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stdout)
 			fs.Usage()
-			return ExitOK, false
+			return nil, ExitOK, false
 		}
-		return ExitUsage, false
+		return nil, ExitUsage, false
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "ddstack %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+	if want >= 0 && len(positional) != want {
+		if want == 0 {
+			fmt.Fprintf(stderr, "ddstack %s: unexpected argument %q\n", fs.Name(), positional[0])
+		} else {
+			fmt.Fprintf(stderr, "ddstack %s: takes %d arguments, got %d\n", fs.Name(), want, len(positional))
+		}
 		fs.Usage()
-		return ExitUsage, false
+		return nil, ExitUsage, false
 	}
-	return 0, true
+	return positional, 0, true
 }
 
 func runPlan(args []string, stdout, stderr io.Writer) int {
@@ -86,7 +93,7 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 			"Exit status: 0 valid, 1 invalid (every error on stderr), 2 usage.\n\n")
 		fs.PrintDefaults()
 	}
-	if code, ok := parseFlags(fs, args, stdout, stderr); !ok {
+	if _, code, ok := parseFlags(fs, args, 0, stdout, stderr); !ok {
 		return code
 	}
 
