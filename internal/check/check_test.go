@@ -211,9 +211,14 @@ func TestRetriesUntilTheLastAttempt(t *testing.T) {
 	test := Test{URL: srv.URL, RetryCount: 2, RetryInterval: 50 * time.Millisecond, Assertions: []Assertion{{Type: "statusCode", Operator: "is", Target: "200"}}}
 
 	start := time.Now()
-	res := runOne(t, test, Options{})
+	var retried []int
+	res := runOne(t, test, Options{Retrying: func(_ Test, failed Result, wait time.Duration) {
+		retried = append(retried, failed.Attempts)
+		assert.Equal(t, 50*time.Millisecond, wait)
+	}})
 	assert.True(t, res.Passed, "the last attempt decides: %v", res.Failures)
 	assert.Equal(t, 3, res.Attempts)
+	assert.Equal(t, []int{1, 2}, retried, "each retry is announced")
 	assert.GreaterOrEqual(t, time.Since(start), 100*time.Millisecond, "attempts are the interval apart")
 
 	calls.Store(0)

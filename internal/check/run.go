@@ -45,6 +45,9 @@ type Options struct {
 	Now func() time.Time
 	// Done, when set, is called as each test finishes.
 	Done func(Result)
+	// Retrying, when set, is called when a failed attempt is to be retried,
+	// before the wait.
+	Retrying func(t Test, failed Result, wait time.Duration)
 }
 
 // Result is one test's verdict: that of its last attempt.
@@ -119,6 +122,9 @@ func runTest(ctx context.Context, t Test, opts Options) Result {
 		res.Attempts = i + 1
 		if res.Passed || res.ScriptError != "" || i >= retries || ctx.Err() != nil {
 			break
+		}
+		if opts.Retrying != nil {
+			opts.Retrying(t, res, t.RetryInterval)
 		}
 		select {
 		case <-time.After(t.RetryInterval):

@@ -127,6 +127,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	progress := newProgress(stderr, len(tests))
 	opts.Done = progress.done
+	opts.Retrying = progress.retrying
 	start := time.Now()
 	results := check.Run(ctx, tests, opts)
 	wall := time.Since(start)
@@ -298,6 +299,22 @@ func (p *progress) done(r check.Result) {
 	if p.tty {
 		fmt.Fprintf(p.w, "\r\033[K[%d/%d] %s %s", p.n, p.total, mark(r), r.Key)
 	}
+}
+
+// retrying says, on any output, that a test waits to retry: with Datadog's
+// intervals (5 minutes by default here) a failing run is otherwise silent.
+func (p *progress) retrying(t check.Test, failed check.Result, wait time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.tty {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+	why := "failed"
+	if len(failed.Failures) > 0 {
+		why = failed.Failures[0]
+	}
+	fmt.Fprintf(p.w, "%s: attempt %d of %d failed (%s); retrying in %s as the test says (--no-retry to skip)\n",
+		t.Key, failed.Attempts, t.RetryCount+1, why, wait)
 }
 
 func (p *progress) clear() {
