@@ -6,6 +6,7 @@ package adopt
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -64,32 +65,23 @@ type candidate struct {
 
 func candidates(cfg *stackconfig.Config) []candidate {
 	var out []candidate
-	for _, k := range sorted(cfg.Users) {
+	for _, k := range slices.Sorted(maps.Keys(cfg.Users)) {
 		u := cfg.Users[k]
 		out = append(out, candidate{stackconfig.KeyUsers, k, u.Email, u.ImportID, tfstate.User})
 	}
-	for _, k := range sorted(cfg.Roles) {
+	for _, k := range slices.Sorted(maps.Keys(cfg.Roles)) {
 		r := cfg.Roles[k]
 		out = append(out, candidate{stackconfig.KeyRoles, k, r.Name, r.ImportID, tfstate.Role})
 	}
-	for _, k := range sorted(cfg.Monitors) {
+	for _, k := range slices.Sorted(maps.Keys(cfg.Monitors)) {
 		m := cfg.Monitors[k]
 		out = append(out, candidate{stackconfig.KeyMonitors, k, m.Name, m.ImportID, tfstate.Monitor})
 	}
-	for _, k := range sorted(cfg.Synthetics) {
+	for _, k := range slices.Sorted(maps.Keys(cfg.Synthetics)) {
 		t := cfg.Synthetics[k]
 		out = append(out, candidate{stackconfig.KeySynthetics, k, t.Name, t.ImportID, tfstate.Synthetic})
 	}
 	return out
-}
-
-func sorted[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // same says whether a state object's key is a config object's: emails

@@ -88,7 +88,7 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 	}
 	after, err := adopt.Write(before, report.Set)
 	if err == nil {
-		err = checkWritten(s, after, report.Set)
+		err = checkWritten(s, after, objects)
 	}
 	if err != nil {
 		printErrors(stderr, fmt.Errorf("%s: %w", s.Path, err))
@@ -117,10 +117,10 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 	return ExitOK
 }
 
-// checkWritten reads the edited file back as a stack and checks that it
-// holds exactly the importIds set, so that a file the edit got wrong is
-// never written.
-func checkWritten(s *stackfile.Stack, after []byte, set []adopt.Match) error {
+// checkWritten reads the edited file back as a stack and matches it with
+// the state again: every importId must now be set and none conflict, so
+// that a file the edit got wrong is never written.
+func checkWritten(s *stackfile.Stack, after []byte, objects []tfstate.Object) error {
 	tmp, err := os.CreateTemp("", "ddstack-import-*.yaml")
 	if err != nil {
 		return err
@@ -141,21 +141,8 @@ func checkWritten(s *stackfile.Stack, after []byte, set []adopt.Match) error {
 	if err != nil {
 		return fmt.Errorf("the edited file does not validate: %w", err)
 	}
-	for _, m := range set {
-		var got string
-		switch m.Section {
-		case stackconfig.KeyUsers:
-			got = cfg.Users[m.Key].ImportID
-		case stackconfig.KeyRoles:
-			got = cfg.Roles[m.Key].ImportID
-		case stackconfig.KeyMonitors:
-			got = cfg.Monitors[m.Key].ImportID
-		case stackconfig.KeySynthetics:
-			got = cfg.Synthetics[m.Key].ImportID
-		}
-		if got != m.Object.ID {
-			return errors.New("the edit did not set " + m.Section + "." + m.Key + ".importId; nothing written")
-		}
+	if again := adopt.Compare(cfg, objects); len(again.Set) > 0 || again.Refused() {
+		return errors.New("the edit did not set every importId as matched; nothing written")
 	}
 	return nil
 }

@@ -6,9 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -145,11 +145,7 @@ func writeTable(w io.Writer, path string, p *plan.Plan) {
 		if r.ImportID != nil {
 			label += " (import " + *r.ImportID + ")"
 		}
-		keys := make([]string, 0, len(r.Inputs))
-		for k := range r.Inputs {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(r.Inputs))
 		if len(keys) == 0 {
 			fmt.Fprintf(tw, "%s\t\t\n", label)
 		}
@@ -217,13 +213,8 @@ func valueLines(v any) []string {
 
 // pairs renders an object's fields as key=value, nested keys dotted.
 func pairs(prefix string, m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
 	var out []string
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if inner, ok := m[k].(map[string]any); ok {
 			out = append(out, pairs(prefix+k+".", inner)...)
 			continue

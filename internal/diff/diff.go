@@ -7,9 +7,9 @@ package diff
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/pytorch-fdn/pytorch-datadog/internal/ddmock"
@@ -56,7 +56,7 @@ func Compare(base, head *plan.Plan, baseName string) *Result {
 	res := &Result{Stack: head.Stack, Base: baseName, Added: []Resource{}, Removed: []Resource{}, Changed: []Resource{}}
 	old := index(base)
 	cur := index(head)
-	for _, key := range sortedKeys(cur) {
+	for _, key := range slices.Sorted(maps.Keys(cur)) {
 		h := cur[key]
 		b, existed := old[key]
 		if !existed {
@@ -70,7 +70,7 @@ func Compare(base, head *plan.Plan, baseName string) *Result {
 		}
 		res.Changed = append(res.Changed, Resource{Type: h.Type, Name: h.Name, Properties: props})
 	}
-	for _, key := range sortedKeys(old) {
+	for _, key := range slices.Sorted(maps.Keys(old)) {
 		if _, kept := cur[key]; !kept {
 			b := old[key]
 			res.Removed = append(res.Removed, Resource{Type: b.Type, Name: b.Name, Inputs: mask(normalize(b.Inputs)).(map[string]any)})
@@ -96,15 +96,6 @@ func sortKey(typ string) string {
 		return "\x00" + typ
 	}
 	return typ
-}
-
-func sortedKeys(m map[string]plan.Resource) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // properties lists what differs between two registrations of a resource:
@@ -146,19 +137,9 @@ func walk(path string, old, cur any, out *[]Property) {
 	om, oldIsMap := old.(map[string]any)
 	cm, curIsMap := cur.(map[string]any)
 	if oldIsMap && curIsMap {
-		keys := map[string]bool{}
-		for k := range om {
-			keys[k] = true
-		}
-		for k := range cm {
-			keys[k] = true
-		}
-		sorted := make([]string, 0, len(keys))
-		for k := range keys {
-			sorted = append(sorted, k)
-		}
-		slices.Sort(sorted)
-		for _, k := range sorted {
+		keys := maps.Clone(om)
+		maps.Copy(keys, cm)
+		for _, k := range slices.Sorted(maps.Keys(keys)) {
 			p := k
 			if path != "" {
 				p = path + "." + k

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 
@@ -93,13 +94,8 @@ func withNewlines(in []string) []string {
 // inputLines renders an added or removed resource's inputs, one a line,
 // long values cut to their first line.
 func inputLines(in map[string]any) []string {
-	keys := make([]string, 0, len(in))
-	for k := range in {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	out := make([]string, 0, len(keys))
-	for _, k := range keys {
+	out := make([]string, 0, len(in))
+	for _, k := range slices.Sorted(maps.Keys(in)) {
 		ls := lines(in[k])
 		v := strings.Join(ls, ", ")
 		if _, isStr := in[k].(string); isStr && len(ls) > 1 {
