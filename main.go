@@ -1,5 +1,6 @@
 // Command pytorch-datadog is the Pulumi program that manages the PyTorch
-// Foundation's Datadog organisation; see the program package.
+// Foundation's Datadog organisation (custom roles, users, monitors and
+// synthetics API tests, notifying its channels); see the program package.
 package main
 
 import (

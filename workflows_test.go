@@ -60,6 +60,7 @@ func pulumiSteps(j job) []step {
 }
 
 func TestWorkflowsPinPulumiAtTheSDKsVersions(t *testing.T) {
+	t.Parallel()
 	cli := moduleVersion(t, "github.com/pulumi/pulumi/sdk/v3")
 	plugin := moduleVersion(t, "github.com/pulumi/pulumi-datadog/sdk/v4")
 
@@ -108,6 +109,7 @@ func TestWorkflowsPinPulumiAtTheSDKsVersions(t *testing.T) {
 }
 
 func TestApplyNeverRunsTwiceAtOnce(t *testing.T) {
+	t.Parallel()
 	var wf workflow
 	readYAML(t, ".github/workflows/apply.yml", &wf)
 	up := wf.Jobs["up"]
@@ -120,6 +122,7 @@ func TestApplyNeverRunsTwiceAtOnce(t *testing.T) {
 }
 
 func TestDriftFailsOnChangesAndWritesNoState(t *testing.T) {
+	t.Parallel()
 	var wf workflow
 	readYAML(t, ".github/workflows/drift.yml", &wf)
 	drift := wf.Jobs["drift"]
@@ -132,6 +135,7 @@ func TestDriftFailsOnChangesAndWritesNoState(t *testing.T) {
 }
 
 func TestPullRequestsGetADiffEvenFromForks(t *testing.T) {
+	t.Parallel()
 	var wf workflow
 	readYAML(t, ".github/workflows/pull-request.yml", &wf)
 	d := wf.Jobs["diff"]

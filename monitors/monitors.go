@@ -1,40 +1,30 @@
 // Package monitors manages the Datadog monitors of the stack config
-// (`pytorch-datadog:monitors`): metric (query alert), event (event-v2 alert)
-// and log (log alert) monitors, whose query comparison and thresholds are
-// rendered from the same configured numbers.
+// (`pytorch-datadog:monitors`): their config, its decoding and validation,
+// and one datadog.Monitor per config key: metric (query alert), event
+// (event-v2 alert) and log (log alert) monitors, whose query comparison and
+// thresholds are rendered from the same configured numbers.
 package monitors
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi-datadog/sdk/v4/go/datadog"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/pytorch-fdn/pytorch-datadog/stackconfig"
+	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 )
 
-// Args are the inputs of New.
-type Args struct {
-	// Monitors by config key, validated. Required (may be empty).
-	Monitors map[string]stackconfig.Monitor
-}
-
-// Monitors are the registered monitors.
-type Monitors struct {
-	// ByKey holds each monitor by its config key.
-	ByKey map[string]*datadog.Monitor
-}
+// Token is the Pulumi type the monitors register as.
+const Token = "datadog:index/monitor:Monitor"
 
 // Type is the Datadog monitor type of a kind.
 func Type(kind string) string {
 	switch kind {
-	case stackconfig.MonitorEvent:
+	case Event:
 		return "event-v2 alert"
-	case stackconfig.MonitorLog:
+	case Log:
 		return "log alert"
 	default:
 		return "query alert"
@@ -43,12 +33,12 @@ func Type(kind string) string {
 
 // Query renders a monitor's query, its comparison made of the comparator
 // and the critical threshold: the one place both come from.
-func Query(m stackconfig.Monitor) string {
-	comparison := m.Comparator + " " + stackconfig.FormatNumber(m.Critical)
+func Query(m Monitor) string {
+	comparison := m.Comparator + " " + kit.FormatNumber(m.Critical)
 	switch m.Kind {
-	case stackconfig.MonitorEvent, stackconfig.MonitorLog:
+	case Event, Log:
 		source := "events"
-		if m.Kind == stackconfig.MonitorLog {
+		if m.Kind == Log {
 			source = "logs"
 		}
 		return fmt.Sprintf(`%s(%s).rollup("count").last(%q) %s`, source, quote(m.Search), m.Window, comparison)
@@ -64,15 +54,15 @@ func quote(s string) string {
 }
 
 // Thresholds renders the thresholds, strings on the wire.
-func Thresholds(m stackconfig.Monitor) *datadog.MonitorMonitorThresholdsArgs {
+func Thresholds(m Monitor) *datadog.MonitorMonitorThresholdsArgs {
 	opt := func(f *float64) pulumi.StringPtrInput {
 		if f == nil {
 			return nil
 		}
-		return pulumi.String(stackconfig.FormatNumber(*f))
+		return pulumi.String(kit.FormatNumber(*f))
 	}
 	return &datadog.MonitorMonitorThresholdsArgs{
-		Critical:         pulumi.String(stackconfig.FormatNumber(m.Critical)),
+		Critical:         pulumi.String(kit.FormatNumber(m.Critical)),
 		Warning:          opt(m.Warning),
 		CriticalRecovery: opt(m.CriticalRecovery),
 		WarningRecovery:  opt(m.WarningRecovery),
@@ -80,17 +70,18 @@ func Thresholds(m stackconfig.Monitor) *datadog.MonitorMonitorThresholdsArgs {
 }
 
 // New registers one datadog.Monitor per config key, in sorted key order,
-// each named by its key. `locked` and `restrictedRoles` are never set: both
-// are deprecated and gone from the provider's next major version.
-func New(ctx *pulumi.Context, args *Args, opts ...pulumi.ResourceOption) (*Monitors, error) {
-	out := &Monitors{ByKey: map[string]*datadog.Monitor{}}
-	for _, key := range slices.Sorted(maps.Keys(args.Monitors)) {
-		m := args.Monitors[key]
+// each named by its key, and returns them by key. `locked` and
+// `restrictedRoles` are never set: both are deprecated and gone from the
+// provider's next major version.
+func New(ctx *pulumi.Context, monitors map[string]Monitor, opts ...pulumi.ResourceOption) (map[string]*datadog.Monitor, error) {
+	out := map[string]*datadog.Monitor{}
+	for _, key := range kit.SortedKeys(monitors) {
+		m := monitors[key]
 		a := &datadog.MonitorArgs{
 			Name:              pulumi.String(m.Name),
 			Type:              pulumi.String(Type(m.Kind)),
 			Query:             pulumi.String(Query(m)),
-			Message:           pulumi.String(stackconfig.WithHandles(m.Message, m.Notify)),
+			Message:           pulumi.String(kit.WithHandles(m.Message, m.Notify)),
 			MonitorThresholds: Thresholds(m),
 			RequireFullWindow: pulumi.Bool(m.RequireFullWindow),
 			IncludeTags:       pulumi.Bool(m.IncludeTags),
@@ -110,11 +101,11 @@ func New(ctx *pulumi.Context, args *Args, opts ...pulumi.ResourceOption) (*Monit
 		if m.Priority > 0 {
 			a.Priority = pulumi.String(strconv.Itoa(m.Priority))
 		}
-		mon, err := datadog.NewMonitor(ctx, key, a, stackconfig.WithImport(opts, m.ImportID)...)
+		mon, err := datadog.NewMonitor(ctx, key, a, kit.WithImport(m.ImportID, opts...)...)
 		if err != nil {
-			return nil, fmt.Errorf("monitors.%s: %w", key, err)
+			return nil, fmt.Errorf("%s.%s: %w", Section, key, err)
 		}
-		out.ByKey[key] = mon
+		out[key] = mon
 	}
 	return out, nil
 }

@@ -1,54 +1,78 @@
-package program
+package program_test
 
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/ddmock"
-	"github.com/pytorch-fdn/pytorch-datadog/stackconfig"
+	"github.com/pytorch-fdn/pytorch-datadog/monitors"
+	"github.com/pytorch-fdn/pytorch-datadog/program"
+	"github.com/pytorch-fdn/pytorch-datadog/roles"
+	"github.com/pytorch-fdn/pytorch-datadog/synthetics"
+	"github.com/pytorch-fdn/pytorch-datadog/users"
 )
 
 const (
-	project      = stackconfig.Namespace
-	stack        = "test"
-	version      = "4.68.0"
-	roleType     = "datadog:index/role:Role"
-	userType     = "datadog:index/user:User"
-	providerURN  = "urn:pulumi:test::pytorch-datadog::pulumi:providers:datadog::datadog"
-	roleURNStart = "urn:pulumi:test::pytorch-datadog::datadog:index/role:Role::"
+	stack       = "test"
+	version     = "4.68.0"
+	apiURL      = "https://api.us3.datadoghq.com/"
+	providerURN = "urn:pulumi:test::pytorch-datadog::pulumi:providers:datadog::datadog"
 )
 
-// config is a stack config for a test run: project keys as Go values
-// (encoded to JSON as the engine does), other keys as strings.
-type config struct {
-	roles, users any
-	extra        map[string]string
-	secret       []string
+type obj = map[string]any
+
+// engineConfig is a stack config as the engine hands it to the program:
+// project sections (Go values) as JSON under the project's namespace, and
+// other keys as they are.
+type engineConfig struct {
+	sections map[string]any
+	extra    map[string]string
+	secret   []string
 }
 
-func (c config) run(t testing.TB) (*ddmock.Recorder, error) {
+func (c engineConfig) values(t testing.TB) map[string]string {
 	t.Helper()
-	values := map[string]string{stackconfig.KeyAPIURL: "https://api.us3.datadoghq.com/"}
-	for key, v := range map[string]any{stackconfig.KeyRoles: c.roles, stackconfig.KeyUsers: c.users} {
-		if v == nil {
-			continue
-		}
+	values := map[string]string{program.KeyAPIURL: apiURL}
+	for key, v := range c.sections {
 		data, err := json.Marshal(v)
 		require.NoError(t, err)
-		values[stackconfig.Namespace+":"+key] = string(data)
+		values[kit.Namespace+":"+key] = string(data)
 	}
 	for k, v := range c.extra {
 		values[k] = v
 	}
-	return ddmock.Run(project, stack, values, c.secret, Run)
+	return values
 }
 
-type obj = map[string]any
+// run runs program.Run under the mock engine with the config.
+func (c engineConfig) run(t testing.TB) (*ddmock.Recorder, error) {
+	t.Helper()
+	return ddmock.Run(kit.Namespace, stack, c.values(t), c.secret, program.Run)
+}
+
+// ordered records the order in which resources reach the engine.
+type ordered struct {
+	*ddmock.Recorder
+	mu    sync.Mutex
+	names []string
+}
+
+func (o *ordered) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	o.mu.Lock()
+	o.names = append(o.names, args.TypeToken+"::"+args.Name)
+	o.mu.Unlock()
+	return o.Recorder.NewResource(args)
+}
 
 func byName(rec *ddmock.Recorder) map[string]ddmock.Resource {
 	out := map[string]ddmock.Resource{}
@@ -58,226 +82,218 @@ func byName(rec *ddmock.Recorder) map[string]ddmock.Resource {
 	return out
 }
 
-func permIDs(names ...string) []any {
-	out := []any{}
-	for _, n := range names {
-		out = append(out, map[string]any{"id": ddmock.PermissionID(n)})
+// everyType is a config with entries of every registered type.
+func everyType() map[string]any {
+	return map[string]any{
+		kit.ChannelsKey: obj{"infra": "@slack-infra", "lf": "@webhook-lf"},
+		roles.Section: obj{
+			"readers": obj{"name": "Readers", "permissions": []string{"logs_read_data"}},
+		},
+		users.Section: obj{
+			"zed":  obj{"email": "zed@example.org", "roles": []string{"Datadog Admin Role"}},
+			"jane": obj{"email": "jane@example.org", "roles": []string{"Readers", "Datadog Read Only Role"}, "name": "Jane"},
+		},
+		monitors.Section: obj{
+			"dlq": obj{"name": "DLQ", "kind": "metric", "query": "sum(last_5m):max:q{*}.as_count()", "critical": 5000,
+				"message": "Check the queue.", "notify": []string{"lf", "infra"}},
+		},
+		synthetics.Section: obj{
+			"site": obj{"name": "Site", "url": "https://pytorch.org", "message": "Site down.", "notify": []string{"infra"},
+				"assertions": []obj{{"type": "statusCode", "operator": "is", "target": 200}}},
+		},
 	}
-	return out
 }
 
-func TestRegistersRolesAndUsers(t *testing.T) {
-	rec, err := config{
-		roles: obj{
-			"readers":            obj{"name": "Readers", "permissions": []string{"logs_read_data"}},
-			"limited-read-write": obj{"name": "Limited Read Write", "permissions": []string{"monitors_write", "logs_read_data", "incident_write"}},
-		},
-		users: obj{
-			"zed":   obj{"email": "zed@example.org", "roles": []string{"Datadog Admin Role"}},
-			"jane":  obj{"email": "jane@example.org", "roles": []string{"limited-read-write", "Datadog Read Only Role"}, "name": "Jane"},
-			"amy":   obj{"email": "amy@example.org", "roles": []string{"Readers", "PyTorch Release Managers"}, "disabled": true, "sendUserInvitation": false},
-			"admin": obj{"email": "admin@example.org", "roles": []string{"Datadog Admin Role"}},
-		},
-	}.run(t)
+func TestRunRegistersProviderAndEveryType(t *testing.T) {
+	t.Parallel()
+	rec := &ordered{Recorder: ddmock.New(kit.Namespace, stack)}
+	c := engineConfig{sections: everyType()}
+	err := pulumi.RunErr(program.Run, pulumi.WithMocks(kit.Namespace, stack, rec), func(ri *pulumi.RunInfo) {
+		ri.Config = c.values(t)
+	})
 	require.NoError(t, err)
 
-	resources := rec.Resources()
 	var names []string
-	for _, r := range resources {
+	for _, r := range rec.Resources() {
 		names = append(names, r.Type+"::"+r.Name)
 	}
-	assert.Equal(t, []string{
-		"pulumi:providers:datadog::datadog",
-		roleType + "::limited-read-write", roleType + "::readers",
-		userType + "::admin", userType + "::amy", userType + "::jane", userType + "::zed",
-	}, names, "logical names are the config keys")
+	assert.ElementsMatch(t, []string{
+		program.ProviderToken + "::" + program.ProviderName,
+		roles.Token + "::readers",
+		users.Token + "::jane", users.Token + "::zed",
+		monitors.Token + "::dlq",
+		synthetics.Token + "::site",
+	}, names, "the provider and one resource per entry, named by its config key")
+	for _, ty := range program.Types {
+		assert.True(t, slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, ty.Token+"::") }),
+			"%s registers %s", ty.Section, ty.Token)
+	}
 
-	for _, r := range resources {
+	// The order: the provider first, as every resource needs it; a role
+	// before the users that have it.
+	require.NotEmpty(t, rec.names)
+	assert.Equal(t, program.ProviderToken+"::"+program.ProviderName, rec.names[0])
+	assert.Less(t, slices.Index(rec.names, roles.Token+"::readers"), slices.Index(rec.names, users.Token+"::jane"))
+
+	got := byName(rec.Recorder)
+	provider := got[program.ProviderToken+"::"+program.ProviderName]
+	assert.Equal(t, obj{"apiUrl": apiURL}, ddmock.PlainMap(provider.Inputs),
+		"without keys in config the provider reads DD_API_KEY and DD_APP_KEY itself")
+	for _, r := range rec.Resources() {
 		assert.Equal(t, version, r.Version, "%s pins the provider version", r.Name)
 		assert.True(t, r.Custom, r.Name)
-		assert.False(t, r.Protect, r.Name)
-		assert.Empty(t, r.ImportID, r.Name)
-		if r.Type == ddmock.ProviderType {
-			assert.Equal(t, obj{"apiUrl": "https://api.us3.datadoghq.com/"}, ddmock.PlainMap(r.Inputs),
-				"without secret config the provider reads DD_API_KEY and DD_APP_KEY itself")
-			continue
-		}
-		assert.Equal(t, providerURN, r.Provider, "%s uses the explicit provider", r.Name)
-	}
-
-	got := byName(rec)
-	assert.Equal(t, obj{
-		"name":                     "Limited Read Write",
-		"permissions":              permIDs("monitors_write", "logs_read_data", "incident_write"),
-		"defaultPermissionsOptOut": false,
-	}, ddmock.PlainMap(got[roleType+"::limited-read-write"].Inputs))
-
-	assert.Equal(t, obj{
-		"email":    "jane@example.org",
-		"name":     "Jane",
-		"roles":    []any{"<role:limited-read-write>", ddmock.DatadogRoleID("Datadog Read Only Role")},
-		"disabled": false,
-	}, ddmock.PlainMap(got[userType+"::jane"].Inputs))
-	assert.Equal(t, obj{
-		"email":              "amy@example.org",
-		"roles":              []any{"<role:readers>", ddmock.DatadogRoleID("PyTorch Release Managers")},
-		"disabled":           true,
-		"sendUserInvitation": false,
-	}, ddmock.PlainMap(got[userType+"::amy"].Inputs))
-
-	assert.Equal(t, []string{roleURNStart + "limited-read-write"}, got[userType+"::jane"].DependsOn,
-		"a user depends on the managed role it has")
-	assert.Equal(t, []string{roleURNStart + "readers"}, got[userType+"::amy"].DependsOn)
-	assert.Empty(t, got[userType+"::zed"].DependsOn, "a Datadog role is looked up, not depended on")
-	for _, r := range resources {
-		if r.Type == roleType {
-			assert.Equal(t, roleURNStart+r.Name, r.URN, "dependencies name the role's URN")
+		assert.Empty(t, r.ImportID, "%s: no importId, created", r.Name)
+		if r.Type != program.ProviderToken {
+			assert.Equal(t, providerURN, r.Provider, "%s uses the explicit provider", r.Name)
 		}
 	}
+	assert.Equal(t, []any{"<role:readers>", ddmock.DatadogRoleID("Datadog Read Only Role")},
+		ddmock.PlainMap(got[users.Token+"::jane"].Inputs)["roles"], "a managed role by its id, a Datadog role looked up")
+	assert.Equal(t, []string{"urn:pulumi:test::pytorch-datadog::" + roles.Token + "::readers"}, got[users.Token+"::jane"].DependsOn)
+	assert.True(t, strings.HasSuffix(ddmock.PlainMap(got[monitors.Token+"::dlq"].Inputs)["message"].(string), "\n\n@webhook-lf\n@slack-infra"),
+		"the channels' handles end the message, in notify's order")
 
-	type call struct {
-		token string
-		args  map[string]any
-	}
-	var calls []call
+	var tokens []string
 	for _, inv := range rec.Invokes() {
 		assert.Equal(t, providerURN, inv.Provider, "%s goes through the explicit provider", inv.Token)
-		calls = append(calls, call{inv.Token, ddmock.PlainMap(inv.Args)})
+		tokens = append(tokens, inv.Token)
 	}
-	assert.Equal(t, []call{
-		{ddmock.GetPermissions, obj{"includeRestricted": false}},
-		{ddmock.GetRole, obj{"filter": "Datadog Admin Role"}},
-		{ddmock.GetRole, obj{"filter": "Datadog Read Only Role"}},
-		{ddmock.GetRole, obj{"filter": "PyTorch Release Managers"}},
-	}, calls, "one getPermissions, one getRole per distinct Datadog role name")
-	assert.Equal(t, []string{"PyTorch Release Managers"}, rec.LookedUpRoles())
+	assert.Equal(t, []string{ddmock.GetPermissions, ddmock.GetRole, ddmock.GetRole}, tokens,
+		"the roles' lookup, then the users' (in the registry's order)")
 }
 
-func TestProviderKeysFromSecretConfigStaySecret(t *testing.T) {
-	users := obj{"a": obj{"email": "a@example.org", "roles": []string{"Datadog Admin Role"}}}
-	rec, err := config{
-		users:  users,
-		extra:  map[string]string{stackconfig.KeyAPIKey: "api-key-value", stackconfig.KeyAppKey: "app-key-value"},
-		secret: []string{stackconfig.KeyAPIKey, stackconfig.KeyAppKey},
+func TestRunProviderKeysFromSecretConfig(t *testing.T) {
+	t.Parallel()
+	rec, err := engineConfig{
+		sections: map[string]any{users.Section: obj{"a": obj{"email": "a@example.org", "roles": []string{"Datadog Admin Role"}}}},
+		extra:    map[string]string{program.KeyAPIKey: "api-key-value", program.KeyAppKey: "app-key-value"},
+		secret:   []string{program.KeyAPIKey, program.KeyAppKey},
 	}.run(t)
 	require.NoError(t, err)
 
-	provider := byName(rec)["pulumi:providers:datadog::datadog"]
+	provider := byName(rec)[program.ProviderToken+"::"+program.ProviderName]
 	for _, key := range []resource.PropertyKey{"apiKey", "appKey"} {
 		v, ok := provider.Inputs[key]
 		require.True(t, ok, "%s reaches the provider", key)
 		assert.True(t, v.ContainsSecrets(), "%s is secret", key)
 	}
-	assert.Equal(t, ddmock.Secret, ddmock.PlainMap(provider.Inputs)["apiKey"])
+	assert.Equal(t, obj{"apiUrl": apiURL, "apiKey": ddmock.Secret, "appKey": ddmock.Secret}, ddmock.PlainMap(provider.Inputs))
 	assert.NotContains(t, fmt.Sprint(ddmock.PlainMap(provider.Inputs)), "key-value")
 }
 
-func TestInvalidConfigRegistersNothing(t *testing.T) {
-	rec, err := config{
-		roles: obj{"r": obj{"name": "R", "permissions": []string{"logs_read_data"}}},
-		users: obj{"a": obj{"email": "not-an-email", "roles": []string{"r"}}},
-	}.run(t)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "users.a.email")
-	assert.Empty(t, rec.Resources())
-	assert.Empty(t, rec.Invokes())
-}
-
-func TestUnknownPermissions(t *testing.T) {
-	rec, err := config{
-		roles: obj{
-			"a": obj{"name": "A", "permissions": []string{"logs_read_data", "incidents_write"}},
-			"b": obj{"name": "B", "permissions": []string{"metrics_read"}},
+func TestRunInvalidConfigRegistersNothing(t *testing.T) {
+	t.Parallel()
+	user := obj{"a": obj{"email": "a@example.org", "roles": []string{"Datadog Admin Role"}}}
+	tests := map[string]struct {
+		c engineConfig
+		// contains are in the error.
+		contains []string
+		// never is never in the error.
+		never string
+	}{
+		"a bad email": {
+			c:        engineConfig{sections: map[string]any{users.Section: obj{"a": obj{"email": "not-an-email", "roles": []string{"Datadog Admin Role"}}}}},
+			contains: []string{"users.a.email"},
 		},
-		users: obj{"u": obj{"email": "u@example.org", "roles": []string{"a"}}},
-	}.run(t)
-	require.Error(t, err)
-	msg := err.Error()
-	assert.Contains(t, msg, `roles.a.permissions[1]: Datadog has no permission named "incidents_write" (closest: incident_write`)
-	assert.Contains(t, msg, `roles.b.permissions[0]: Datadog has no permission named "metrics_read"`, "every unknown name is reported")
-	for _, r := range rec.Resources() {
-		assert.Equal(t, ddmock.ProviderType, r.Type, "no role or user is registered: %s", r.Name)
-	}
-}
-
-func TestRestrictedPermissions(t *testing.T) {
-	users := obj{"u": obj{"email": "u@example.org", "roles": []string{"r"}}}
-	_, err := config{
-		roles: obj{"r": obj{"name": "R", "permissions": []string{"dashboards_read"}}},
-		users: users,
-	}.run(t)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "defaultPermissionsOptOut: true")
-
-	rec, err := config{
-		roles: obj{"r": obj{"name": "R", "permissions": []string{"dashboards_read"}, "defaultPermissionsOptOut": true}},
-		users: users,
-	}.run(t)
-	require.NoError(t, err)
-	inv := rec.Invokes()[0]
-	assert.Equal(t, ddmock.GetPermissions, inv.Token)
-	assert.Equal(t, obj{"includeRestricted": true}, ddmock.PlainMap(inv.Args))
-	assert.Equal(t, obj{"name": "R", "permissions": permIDs("dashboards_read"), "defaultPermissionsOptOut": true},
-		ddmock.PlainMap(byName(rec)[roleType+"::r"].Inputs))
-}
-
-func TestImportIDsAdoptInsteadOfCreate(t *testing.T) {
-	const roleID, userID = "11111111-2222-3333-4444-555555555555", "66666666-7777-8888-9999-000000000000"
-	rec, err := config{
-		roles: obj{"r": obj{"name": "R", "permissions": []string{"logs_read_data"}, "importId": roleID}},
-		users: obj{
-			"a": obj{"email": "a@example.org", "roles": []string{"r"}, "importId": userID},
-			"b": obj{"email": "b@example.org", "roles": []string{"r"}},
+		"no users": {
+			c:        engineConfig{},
+			contains: []string{"users: missing"},
 		},
-	}.run(t)
-	require.NoError(t, err)
-	got := byName(rec)
-	assert.Equal(t, roleID, got[roleType+"::r"].ImportID)
-	assert.Equal(t, userID, got[userType+"::a"].ImportID)
-	assert.Empty(t, got[userType+"::b"].ImportID, "no importId: created")
-	assert.Equal(t, []any{roleID}, ddmock.PlainMap(got[userType+"::b"].Inputs)["roles"], "an adopted role's id is the imported one")
-}
-
-func TestNoRolesNoPermissionLookup(t *testing.T) {
-	rec, err := config{users: obj{"a": obj{"email": "a@example.org", "roles": []string{"Datadog Standard Role"}}}}.run(t)
-	require.NoError(t, err)
-	var tokens []string
-	for _, inv := range rec.Invokes() {
-		tokens = append(tokens, inv.Token)
+		"apiUrl over http": {
+			c:        engineConfig{sections: map[string]any{users.Section: user}, extra: map[string]string{program.KeyAPIURL: "http://api.us3.datadoghq.com/"}},
+			contains: []string{"datadog:apiUrl: must be an https:// address"},
+		},
+		"a key in plaintext": {
+			c:        engineConfig{sections: map[string]any{users.Section: user}, extra: map[string]string{program.KeyAPIKey: "plain-k3y-value"}},
+			contains: []string{"datadog:apiKey: is set in plaintext"},
+			never:    "plain-k3y-value",
+		},
+		"a monitor notifying an unknown channel": {
+			c: engineConfig{sections: map[string]any{
+				users.Section:    user,
+				kit.ChannelsKey:  obj{"infra": "@slack-infra"},
+				monitors.Section: obj{"m": obj{"name": "M", "kind": "metric", "query": "avg(last_5m):q{*}", "critical": 1, "message": "m", "notify": []string{"infr"}}},
+			}},
+			contains: []string{`monitors.m.notify[0]: no channel "infr" in channels (did you mean "infra"?)`},
+		},
+		"every problem, not the first": {
+			c: engineConfig{sections: map[string]any{
+				users.Section:      obj{"a": obj{"email": "a@", "roles": []string{"Datadog Admin Role"}}},
+				synthetics.Section: obj{"t": obj{"name": "T", "url": "https://x.org", "message": "m"}},
+			}},
+			contains: []string{"users.a.email", "synthetics.t.assertions: missing"},
+		},
 	}
-	assert.Equal(t, []string{ddmock.GetRole}, tokens)
-}
-
-// BenchmarkProgram runs the program under the mock engine for 10,000 users
-// and 50 roles, and reports the invokes a run makes: they must not grow with
-// the number of users.
-func BenchmarkProgram(b *testing.B) {
-	for _, n := range []int{1000, 10000} {
-		b.Run(fmt.Sprintf("users=%d/roles=50", n), func(b *testing.B) {
-			roles := obj{}
-			for i := range 50 {
-				roles[fmt.Sprintf("role-%02d", i)] = obj{"name": fmt.Sprintf("Role %02d", i), "permissions": []string{"logs_read_data", "monitors_write", "synthetics_read"}}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			rec, err := tc.c.run(t)
+			require.Error(t, err)
+			for _, c := range tc.contains {
+				assert.Contains(t, err.Error(), c)
 			}
-			builtin := []string{"Datadog Admin Role", "Datadog Read Only Role", "Datadog Standard Role"}
-			users := obj{}
-			for i := range n {
-				users[fmt.Sprintf("user-%05d", i)] = obj{
-					"email": fmt.Sprintf("user%05d@example.org", i),
-					"roles": []string{fmt.Sprintf("role-%02d", i%50), builtin[i%3]},
-				}
+			if tc.never != "" {
+				assert.NotContains(t, err.Error(), tc.never)
 			}
-			c := config{roles: roles, users: users}
-			b.ResetTimer()
-			var invokes, resources int
-			for b.Loop() {
-				rec, err := c.run(b)
-				if err != nil {
-					b.Fatal(err)
-				}
-				invokes, resources = len(rec.Invokes()), len(rec.Resources())
-			}
-			b.ReportMetric(float64(invokes), "invokes/run")
-			b.ReportMetric(float64(resources), "resources/run")
+			assert.Empty(t, rec.Resources(), "not even the provider")
+			assert.Empty(t, rec.Invokes())
 		})
 	}
+}
+
+func TestRunImportIDBecomesImportOption(t *testing.T) {
+	t.Parallel()
+	const roleID, userID = "11111111-2222-3333-4444-555555555555", "66666666-7777-8888-9999-000000000000"
+	sections := everyType()
+	sections[roles.Section].(obj)["readers"].(obj)["importId"] = roleID
+	sections[users.Section].(obj)["zed"].(obj)["importId"] = userID
+	sections[monitors.Section].(obj)["dlq"].(obj)["importId"] = "12345678"
+	sections[synthetics.Section].(obj)["site"].(obj)["importId"] = "abc-123-xyz"
+
+	rec, err := engineConfig{sections: sections}.run(t)
+	require.NoError(t, err)
+	got := map[string]string{}
+	for _, r := range rec.Resources() {
+		got[r.Type+"::"+r.Name] = r.ImportID
+	}
+	assert.Equal(t, map[string]string{
+		program.ProviderToken + "::" + program.ProviderName: "",
+		roles.Token + "::readers":                           roleID,
+		users.Token + "::zed":                               userID,
+		users.Token + "::jane":                              "",
+		monitors.Token + "::dlq":                            "12345678",
+		synthetics.Token + "::site":                         "abc-123-xyz",
+	}, got, "an importId adopts; without one, the resource is created")
+	assert.Equal(t, []any{roleID, ddmock.DatadogRoleID("Datadog Read Only Role")},
+		ddmock.PlainMap(byName(rec)[users.Token+"::jane"].Inputs)["roles"], "an adopted role's id is the imported one")
+}
+
+func TestFromContext(t *testing.T) {
+	t.Parallel()
+	c := engineConfig{
+		sections: map[string]any{users.Section: obj{"a": obj{"email": "a@example.org", "roles": []string{"Datadog Admin Role"}}}},
+		extra: map[string]string{
+			program.KeyAPIKey:                  "k",
+			kit.Namespace + ":user":            "{}",
+			"pulumi:disable-default-providers": `["datadog"]`,
+		},
+		secret: []string{program.KeyAPIKey},
+	}
+	var raw kit.Raw
+	_, err := ddmock.Run(kit.Namespace, stack, c.values(t), c.secret, func(ctx *pulumi.Context) error {
+		raw = program.FromContext(ctx)
+		return nil
+	})
+	require.NoError(t, err)
+	values := c.values(t)
+	assert.Equal(t, map[string]string{
+		program.KeyAPIURL:                   apiURL,
+		program.KeyAPIKey:                   "k",
+		kit.Namespace + ":" + users.Section: values[kit.Namespace+":"+users.Section],
+	}, raw.Values, "only the keys the program knows: the context shows no others")
+	assert.Equal(t, map[string]bool{
+		program.KeyAPIURL:                   false,
+		program.KeyAPIKey:                   true,
+		kit.Namespace + ":" + users.Section: false,
+	}, raw.Secret)
 }

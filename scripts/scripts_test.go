@@ -23,6 +23,7 @@ func run(t *testing.T, q scripts.Queue, status int, body string) jsrun.Result {
 var s390x = scripts.Queue{Match: scripts.Contains, Value: ".s390x", ThresholdSeconds: 7200, Label: "containing .s390x"}
 
 func TestQueueCheck(t *testing.T) {
+	t.Parallel()
 	others := scripts.Queue{
 		Match:            scripts.Any,
 		Exclude:          []string{".dgx.", ".rocm.", ".s390x", `^lf\.`, "^linux.aws.h100"},
@@ -72,6 +73,7 @@ func TestQueueCheck(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			res := run(t, tc.q, tc.status, tc.body)
 			if tc.failure == "" {
 				assert.True(t, res.Passed, "failed: %s", res.Failure)
@@ -87,6 +89,7 @@ func TestQueueCheck(t *testing.T) {
 }
 
 func TestQueueCheckScriptShape(t *testing.T) {
+	t.Parallel()
 	code := scripts.QueueCheck(s390x)
 	assert.True(t, strings.HasPrefix(code, `const params = {"match":"contains","value":".s390x","exclude":[],"thresholdSeconds":7200,"label":"containing .s390x"};`+"\n"))
 	assert.NoError(t, jsrun.Compile(code))
@@ -94,6 +97,7 @@ func TestQueueCheckScriptShape(t *testing.T) {
 }
 
 func TestTopLevelReturnIsRejected(t *testing.T) {
+	t.Parallel()
 	// Datadog runs assertions as modules, where a top-level return is a
 	// syntax error; the runner must reject it as Datadog would.
 	_, err := jsrun.Run("if (dd.response.statusCode !== 200) { return; }\ndd.expect(true).to.be.true;", jsrun.Response{StatusCode: 500}, time.Second)
@@ -102,6 +106,7 @@ func TestTopLevelReturnIsRejected(t *testing.T) {
 }
 
 func TestDefaultLabel(t *testing.T) {
+	t.Parallel()
 	assert.Equal(t, "starting with lf.", scripts.DefaultLabel(scripts.StartsWith, "lf.", nil))
 	assert.Equal(t, "containing .dgx.", scripts.DefaultLabel(scripts.Contains, ".dgx.", nil))
 	assert.Equal(t, "equal to linux.aws.h100", scripts.DefaultLabel(scripts.Equals, "linux.aws.h100", nil))

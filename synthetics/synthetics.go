@@ -1,38 +1,29 @@
 // Package synthetics manages the Datadog synthetics API tests of the stack
-// config (`pytorch-datadog:synthetics`): HTTP tests, SSL certificate tests,
-// and queue tests that run the embedded queue-check script against PyTorch
-// HUD.
+// config (`pytorch-datadog:synthetics`): their config, its decoding and
+// validation, the stack-wide defaults, and one datadog.SyntheticsTest per
+// config key: HTTP tests, SSL certificate tests, and queue tests that run
+// the embedded queue-check script against PyTorch HUD. ddstack check runs
+// the very same Test values locally.
 package synthetics
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 
 	"github.com/pulumi/pulumi-datadog/sdk/v4/go/datadog"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/pytorch-fdn/pytorch-datadog/stackconfig"
+	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 )
 
-// Args are the inputs of New.
-type Args struct {
-	// Tests by config key, validated, defaults applied. Required (may be
-	// empty).
-	Tests map[string]stackconfig.SyntheticsTest
-}
-
-// Tests are the registered tests.
-type Tests struct {
-	// ByKey holds each test by its config key.
-	ByKey map[string]*datadog.SyntheticsTest
-}
+// Token is the Pulumi type the tests register as.
+const Token = "datadog:index/syntheticsTest:SyntheticsTest"
 
 // Subtype is the Datadog API test subtype of a kind: queue tests are HTTP
 // tests with a JavaScript assertion.
 func Subtype(kind string) string {
-	if kind == stackconfig.TestSSL {
+	if kind == SSL {
 		return "ssl"
 	}
 	return "http"
@@ -40,21 +31,21 @@ func Subtype(kind string) string {
 
 // Message renders a test's message: its text, Datadog's failure message so
 // the alert says what failed, then the channel handles.
-func Message(t stackconfig.SyntheticsTest) string {
-	return stackconfig.WithHandles(t.Message+"\n\n"+stackconfig.FailureMessage, t.Notify)
+func Message(t Test) string {
+	return kit.WithHandles(t.Message+"\n\n"+FailureMessage, t.Notify)
 }
 
 // Tags are the stack-wide tags, the service tag and the test's own.
-func Tags(t stackconfig.SyntheticsTest) []string {
-	return slices.Concat(stackconfig.DefaultTags, []string{"service:" + t.Service}, t.Tags)
+func Tags(t Test) []string {
+	return slices.Concat(DefaultTags, []string{"service:" + t.Service}, t.Tags)
 }
 
 // New registers one datadog.SyntheticsTest per config key, in sorted key
-// order, each named by its key.
-func New(ctx *pulumi.Context, args *Args, opts ...pulumi.ResourceOption) (*Tests, error) {
-	out := &Tests{ByKey: map[string]*datadog.SyntheticsTest{}}
-	for _, key := range slices.Sorted(maps.Keys(args.Tests)) {
-		t := args.Tests[key]
+// order, each named by its key, and returns them by key.
+func New(ctx *pulumi.Context, tests map[string]Test, opts ...pulumi.ResourceOption) (map[string]*datadog.SyntheticsTest, error) {
+	out := map[string]*datadog.SyntheticsTest{}
+	for _, key := range kit.SortedKeys(tests) {
+		t := tests[key]
 		options := &datadog.SyntheticsTestOptionsListArgs{
 			TickEvery: pulumi.Int(t.TickEvery),
 			Retry: &datadog.SyntheticsTestOptionsListRetryArgs{
@@ -67,7 +58,7 @@ func New(ctx *pulumi.Context, args *Args, opts ...pulumi.ResourceOption) (*Tests
 		}
 		request := &datadog.SyntheticsTestRequestDefinitionArgs{}
 		switch t.Kind {
-		case stackconfig.TestSSL:
+		case SSL:
 			request.Host = pulumi.String(t.Host)
 			request.Port = pulumi.String(strconv.Itoa(t.Port))
 		default:
@@ -98,16 +89,16 @@ func New(ctx *pulumi.Context, args *Args, opts ...pulumi.ResourceOption) (*Tests
 		if len(t.Headers) > 0 {
 			a.RequestHeaders = pulumi.ToStringMap(t.Headers)
 		}
-		test, err := datadog.NewSyntheticsTest(ctx, key, a, stackconfig.WithImport(opts, t.ImportID)...)
+		test, err := datadog.NewSyntheticsTest(ctx, key, a, kit.WithImport(t.ImportID, opts...)...)
 		if err != nil {
-			return nil, fmt.Errorf("synthetics.%s: %w", key, err)
+			return nil, fmt.Errorf("%s.%s: %w", Section, key, err)
 		}
-		out.ByKey[key] = test
+		out[key] = test
 	}
 	return out, nil
 }
 
-func assertions(list []stackconfig.Assertion) datadog.SyntheticsTestAssertionArray {
+func assertions(list []Assertion) datadog.SyntheticsTestAssertionArray {
 	out := datadog.SyntheticsTestAssertionArray{}
 	for _, a := range list {
 		args := datadog.SyntheticsTestAssertionArgs{Type: pulumi.String(a.Type)}

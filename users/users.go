@@ -1,42 +1,27 @@
 // Package users manages the Datadog users of the stack config
-// (`pytorch-datadog:users`): one datadog.User per config key, with roles that
-// are either managed by this stack or already exist in Datadog.
+// (`pytorch-datadog:users`): their config, its decoding and validation
+// (emails, and role references resolved against the managed roles), the
+// getRole lookups of the Datadog roles they name, and one datadog.User per
+// config key.
 package users
 
 import (
+	"errors"
 	"fmt"
-	"maps"
-	"slices"
 
 	"github.com/pulumi/pulumi-datadog/sdk/v4/go/datadog"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/pytorch-fdn/pytorch-datadog/stackconfig"
+	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 )
 
-// Args are the inputs of New.
-type Args struct {
-	// Users by config key, their role references resolved. Required.
-	Users map[string]stackconfig.User
-	// Managed are the roles this stack registers, by config key. A user's
-	// managed role is taken from its resource, so the user depends on it
-	// and a first deployment on an empty organisation works.
-	Managed map[string]*datadog.Role
-	// DatadogRoleIDs are the ids of roles that exist in Datadog, by exact
-	// name, as getRole returned them.
-	DatadogRoleIDs map[string]string
-}
-
-// Users are the registered users.
-type Users struct {
-	// ByKey holds each user by its config key.
-	ByKey map[string]*datadog.User
-}
+// Token is the Pulumi type the users register as.
+const Token = "datadog:index/user:User"
 
 // DatadogRoleNames returns the distinct names of the Datadog roles (not
 // managed here) that users refer to, sorted: the roles to look up, once
 // each.
-func DatadogRoleNames(users map[string]stackconfig.User) []string {
+func DatadogRoleNames(users map[string]User) []string {
 	set := map[string]bool{}
 	for _, u := range users {
 		for _, r := range u.Roles {
@@ -45,48 +30,62 @@ func DatadogRoleNames(users map[string]stackconfig.User) []string {
 			}
 		}
 	}
-	return slices.Sorted(maps.Keys(set))
+	return kit.SortedKeys(set)
 }
 
-// New registers one datadog.User per config key, in sorted key order, each
-// named by its key. opts apply to every user (pass the provider).
-func New(ctx *pulumi.Context, args *Args, opts ...pulumi.ResourceOption) (*Users, error) {
-	out := &Users{ByKey: map[string]*datadog.User{}}
-	for _, key := range slices.Sorted(maps.Keys(args.Users)) {
-		u := args.Users[key]
-		roles := pulumi.StringArray{}
+// New looks up each Datadog role the users name, once per distinct name
+// (getRole), then registers one datadog.User per config key, in sorted key
+// order, each named by its key, and returns them by key. A managed role is
+// taken from its registered resource (managed, by role key), so the user
+// depends on it and a first deployment on an empty organisation works. The
+// provider option applies to the lookups and to every user.
+func New(ctx *pulumi.Context, users map[string]User, managed map[string]*datadog.Role, provider pulumi.ResourceOrInvokeOption) (map[string]*datadog.User, error) {
+	ids := map[string]string{}
+	var errs []error
+	for _, name := range DatadogRoleNames(users) {
+		res, err := datadog.LookupRole(ctx, &datadog.LookupRoleArgs{Filter: name}, provider)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("looking up Datadog role %q: %w", name, err))
+			continue
+		}
+		ids[name] = res.Id
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+
+	out := map[string]*datadog.User{}
+	for _, key := range kit.SortedKeys(users) {
+		u := users[key]
+		roleIDs := pulumi.StringArray{}
 		for i, ref := range u.Roles {
 			switch {
 			case ref.Managed != "":
-				role, ok := args.Managed[ref.Managed]
+				role, ok := managed[ref.Managed]
 				if !ok {
-					return nil, fmt.Errorf("users.%s.roles[%d]: managed role %q was not registered", key, i, ref.Managed)
+					return nil, fmt.Errorf("%s.%s.roles[%d]: managed role %q was not registered", Section, key, i, ref.Managed)
 				}
-				roles = append(roles, role.ID().ToStringOutput())
+				roleIDs = append(roleIDs, role.ID().ToStringOutput())
 			default:
-				id, ok := args.DatadogRoleIDs[ref.Datadog]
-				if !ok {
-					return nil, fmt.Errorf("users.%s.roles[%d]: Datadog role %q was not looked up", key, i, ref.Datadog)
-				}
-				roles = append(roles, pulumi.String(id))
+				roleIDs = append(roleIDs, pulumi.String(ids[ref.Datadog]))
 			}
 		}
-		userArgs := &datadog.UserArgs{
+		args := &datadog.UserArgs{
 			Email:    pulumi.String(u.Email),
-			Roles:    roles,
+			Roles:    roleIDs,
 			Disabled: pulumi.Bool(u.Disabled),
 		}
 		if u.Name != nil {
-			userArgs.Name = pulumi.String(*u.Name)
+			args.Name = pulumi.String(*u.Name)
 		}
 		if u.SendUserInvitation != nil {
-			userArgs.SendUserInvitation = pulumi.Bool(*u.SendUserInvitation)
+			args.SendUserInvitation = pulumi.Bool(*u.SendUserInvitation)
 		}
-		user, err := datadog.NewUser(ctx, key, userArgs, stackconfig.WithImport(opts, u.ImportID)...)
+		user, err := datadog.NewUser(ctx, key, args, kit.WithImport(u.ImportID, provider)...)
 		if err != nil {
-			return nil, fmt.Errorf("users.%s: %w", key, err)
+			return nil, fmt.Errorf("%s.%s: %w", Section, key, err)
 		}
-		out.ByKey[key] = user
+		out[key] = user
 	}
 	return out, nil
 }

@@ -6,12 +6,10 @@ package adopt
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 
 	"github.com/pytorch-fdn/pytorch-datadog/internal/tfstate"
-	"github.com/pytorch-fdn/pytorch-datadog/stackconfig"
+	"github.com/pytorch-fdn/pytorch-datadog/program"
 )
 
 // Match pairs a config object with the state object it adopts.
@@ -58,71 +56,15 @@ type Report struct {
 // make; then nothing is written.
 func (r *Report) Refused() bool { return len(r.Ambiguous)+len(r.Conflicts) > 0 }
 
-// candidate is one config object to match.
-type candidate struct {
-	section, key, on, importID, tfType string
-}
-
-func candidates(cfg *stackconfig.Config) []candidate {
-	var out []candidate
-	for _, k := range slices.Sorted(maps.Keys(cfg.Users)) {
-		u := cfg.Users[k]
-		out = append(out, candidate{stackconfig.KeyUsers, k, u.Email, u.ImportID, tfstate.User})
-	}
-	for _, k := range slices.Sorted(maps.Keys(cfg.Roles)) {
-		r := cfg.Roles[k]
-		out = append(out, candidate{stackconfig.KeyRoles, k, r.Name, r.ImportID, tfstate.Role})
-	}
-	for _, k := range slices.Sorted(maps.Keys(cfg.Monitors)) {
-		m := cfg.Monitors[k]
-		out = append(out, candidate{stackconfig.KeyMonitors, k, m.Name, m.ImportID, tfstate.Monitor})
-	}
-	for _, k := range slices.Sorted(maps.Keys(cfg.Synthetics)) {
-		t := cfg.Synthetics[k]
-		out = append(out, candidate{stackconfig.KeySynthetics, k, t.Name, t.ImportID, tfstate.Synthetic})
-	}
-	return out
-}
-
-// same says whether a state object's key is a config object's: emails
-// case-insensitively, names exactly.
-func same(tfType, a, b string) bool {
-	if tfType == tfstate.User {
-		return strings.EqualFold(a, b)
-	}
-	return a == b
-}
-
-// Compare matches users by email (case-insensitive), roles, monitors and
-// synthetics tests by name.
-func Compare(cfg *stackconfig.Config, objects []tfstate.Object) *Report {
+// Compare matches each config entry of every type of the registry with
+// the state's objects of that type's Terraform type, on the attribute the
+// registry names (users by email, case-insensitively; the others by name).
+func Compare(cfg *program.Config, objects []tfstate.Object) *Report {
 	r := &Report{}
 	used := map[string]bool{}
-	for _, c := range candidates(cfg) {
-		var found []tfstate.Object
-		for _, o := range objects {
-			if o.Type == c.tfType && same(c.tfType, o.Key, c.on) {
-				found = append(found, o)
-			}
-		}
-		for _, o := range found {
-			used[o.Address] = true
-		}
-		switch {
-		case len(found) == 0:
-			r.Created = append(r.Created, Pending{Section: c.section, Key: c.key, On: c.on})
-		case len(found) > 1:
-			r.Ambiguous = append(r.Ambiguous, Ambiguity{Section: c.section, Key: c.key, Objects: found})
-		default:
-			m := Match{Section: c.section, Key: c.key, Object: found[0], Current: c.importID}
-			switch c.importID {
-			case "":
-				r.Set = append(r.Set, m)
-			case found[0].ID:
-				r.Already = append(r.Already, m)
-			default:
-				r.Conflicts = append(r.Conflicts, m)
-			}
+	for _, t := range program.Types {
+		for _, e := range t.Entries(cfg) {
+			r.match(t, e, objects, used)
 		}
 	}
 	for _, o := range objects {
@@ -131,6 +73,32 @@ func Compare(cfg *stackconfig.Config, objects []tfstate.Object) *Report {
 		}
 	}
 	return r
+}
+
+func (r *Report) match(t program.Type, e program.Entry, objects []tfstate.Object, used map[string]bool) {
+	var found []tfstate.Object
+	for _, o := range objects {
+		if o.Type == t.Terraform && (o.Key == e.On || t.FoldCase && strings.EqualFold(o.Key, e.On)) {
+			found = append(found, o)
+			used[o.Address] = true
+		}
+	}
+	switch {
+	case len(found) == 0:
+		r.Created = append(r.Created, Pending{Section: t.Section, Key: e.Key, On: e.On})
+	case len(found) > 1:
+		r.Ambiguous = append(r.Ambiguous, Ambiguity{Section: t.Section, Key: e.Key, Objects: found})
+	default:
+		m := Match{Section: t.Section, Key: e.Key, Object: found[0], Current: e.ImportID}
+		switch e.ImportID {
+		case "":
+			r.Set = append(r.Set, m)
+		case found[0].ID:
+			r.Already = append(r.Already, m)
+		default:
+			r.Conflicts = append(r.Conflicts, m)
+		}
+	}
 }
 
 // Describe writes the report for a person.

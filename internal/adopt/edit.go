@@ -8,7 +8,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/pytorch-fdn/pytorch-datadog/stackconfig"
+	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 )
 
 // insertion is a text to put into the stack file at a line and column.
@@ -37,7 +37,7 @@ func Write(data []byte, matches []Match) ([]byte, error) {
 	}
 	var ins []insertion
 	for _, m := range matches {
-		section := lookup(config, stackconfig.Namespace+":"+m.Section)
+		section := lookup(config, kit.Namespace+":"+m.Section)
 		if section == nil {
 			return nil, fmt.Errorf("%s: not in the stack file", m.Section)
 		}

@@ -14,6 +14,7 @@ func set(section, key, id string) Match {
 }
 
 func TestWriteKeepsEverythingElse(t *testing.T) {
+	t.Parallel()
 	in := "config:\r\n" +
 		"  pytorch-datadog:users:\r\n" +
 		"    # the first user\r\n" +
@@ -45,6 +46,7 @@ func TestWriteKeepsEverythingElse(t *testing.T) {
 }
 
 func TestWriteErrors(t *testing.T) {
+	t.Parallel()
 	_, err := Write([]byte("config:\n  pytorch-datadog:users:\n    a: {email: a@example.org}\n"), []Match{set("monitors", "m", "7")})
 	assert.ErrorContains(t, err, "monitors: not in the stack file")
 	_, err = Write([]byte("config:\n  pytorch-datadog:users:\n    a: x\n"), []Match{set("users", "a", "u")})

@@ -65,6 +65,7 @@ func site(t *testing.T) *httptest.Server {
 }
 
 func TestAssertions(t *testing.T) {
+	t.Parallel()
 	srv := site(t)
 	a := func(typ, op, target string) Assertion { return Assertion{Type: typ, Operator: op, Target: target} }
 	h := func(prop, op, target string) Assertion {
@@ -105,6 +106,7 @@ func TestAssertions(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			res := runOne(t, Test{Key: "k", URL: srv.URL + tc.path, Assertions: []Assertion{tc.a}}, Options{})
 			if tc.failure == "" {
 				assert.True(t, res.Passed, "%v", res.Failures)
@@ -118,6 +120,7 @@ func TestAssertions(t *testing.T) {
 }
 
 func TestRedirects(t *testing.T) {
+	t.Parallel()
 	srv := site(t)
 	status := Assertion{Type: "statusCode", Operator: "is", Target: "301"}
 	location := Assertion{Type: "header", Property: "location", Operator: "is", Target: "/docs/stable/"}
@@ -135,6 +138,7 @@ func TestRedirects(t *testing.T) {
 }
 
 func TestCompressedBodies(t *testing.T) {
+	t.Parallel()
 	const text = "PyTorch Forums: compressed"
 	encoders := map[string]func([]byte) []byte{
 		"gzip": func(b []byte) []byte {
@@ -161,6 +165,7 @@ func TestCompressedBodies(t *testing.T) {
 	}
 	for enc, compress := range encoders {
 		t.Run(enc, func(t *testing.T) {
+			t.Parallel()
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				assert.Contains(t, r.Header.Get("Accept-Encoding"), enc)
 				w.Header().Set("Content-Encoding", enc)
@@ -174,6 +179,7 @@ func TestCompressedBodies(t *testing.T) {
 }
 
 func TestTimeoutAndNetworkErrors(t *testing.T) {
+	t.Parallel()
 	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
@@ -199,6 +205,7 @@ func TestTimeoutAndNetworkErrors(t *testing.T) {
 }
 
 func TestRetriesUntilTheLastAttempt(t *testing.T) {
+	t.Parallel()
 	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		if calls.Add(1) < 3 {
@@ -252,6 +259,7 @@ func tlsServer(t *testing.T, cert tls.Certificate) (port int) {
 }
 
 func TestSSLCertificateExpiry(t *testing.T) {
+	t.Parallel()
 	const host = "discuss.example.test"
 	moreThan14 := []Assertion{{Type: "certificate", Operator: "isInMoreThan", Target: "14"}}
 	for name, tc := range map[string]struct {
@@ -264,6 +272,7 @@ func TestSSLCertificateExpiry(t *testing.T) {
 		"expired":            {-24 * time.Hour, false, "SSL: CERT_HAS_EXPIRED"},
 	} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			pool, cert := certs(t, host, tc.expiresIn)
 			port := tlsServer(t, cert)
 			opts := Options{RootCAs: pool, Resolve: map[string]string{host + ":" + strconv.Itoa(port): "127.0.0.1"}}
@@ -293,6 +302,7 @@ func TestSSLCertificateExpiry(t *testing.T) {
 }
 
 func TestSelfSignedIsNamedAsDatadogDoes(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	defer srv.Close()
 	res := runOne(t, Test{URL: srv.URL, Assertions: []Assertion{{Type: "statusCode", Operator: "is", Target: "200"}}}, Options{})
@@ -301,6 +311,7 @@ func TestSelfSignedIsNamedAsDatadogDoes(t *testing.T) {
 }
 
 func TestQueueScriptAgainstALocalHUD(t *testing.T) {
+	t.Parallel()
 	rows := `[{"count":2,"avg_queue_s":9000,"machine_type":"linux.s390x","time":"2026-08-21T15:30:02Z"},` +
 		`{"count":1,"avg_queue_s":400,"machine_type":"linux.2xlarge","time":"2026-08-21T15:30:02Z"}]`
 	hud := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -327,6 +338,7 @@ func TestQueueScriptAgainstALocalHUD(t *testing.T) {
 }
 
 func TestCancelReportsWhatFinished(t *testing.T) {
+	t.Parallel()
 	fast := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	defer fast.Close()
 	slow := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {

@@ -18,7 +18,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/pytorch-fdn/pytorch-datadog/internal/check"
-	"github.com/pytorch-fdn/pytorch-datadog/internal/plan"
 )
 
 // ExitInterrupted is the status after Ctrl-C, as shells report SIGINT.
@@ -30,7 +29,7 @@ const checkUsage = `Usage: ddstack check [--stack NAME | --file PATH] [--cwd DIR
 Runs the stack's synthetics tests from this machine, as Datadog would: each test's
 request, redirects followed only when it says so, its timeout (60 s when unset) and
 its retries (the last attempt decides), then every assertion with Datadog's
-semantics. The tests are built through the same program and config as ddstack plan.
+semantics. The tests are the very values the program registers, from the same config.
 NAME selects tests by key, with shell globs (gha-queue-*); --grep by display name.
 Exit status: 0 all passed, 1 a test failed, 2 a config, usage or script error,
 130 interrupted.
@@ -76,20 +75,20 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		re, err := regexp.Compile(*grep)
 		if err != nil {
 			fmt.Fprintf(stderr, "ddstack check: --grep: %v\n", err)
-			return ExitUsage
+			return ExitInvalid
 		}
 		nameRE = re
 	}
 	if *parallel < 1 {
 		fmt.Fprintln(stderr, "ddstack check: --parallel must be at least 1")
-		return ExitUsage
+		return ExitInvalid
 	}
 	opts := check.Options{Parallel: *parallel, NoRetry: *noRetry, Resolve: resolve}
 	if *cacert != "" {
 		pem, err := os.ReadFile(sf.path(*cacert))
 		if err != nil {
 			fmt.Fprintf(stderr, "ddstack check: --cacert: %v\n", err)
-			return ExitUsage
+			return ExitInvalid
 		}
 		pool, err := x509.SystemCertPool()
 		if err != nil {
@@ -97,30 +96,20 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		}
 		if !pool.AppendCertsFromPEM(pem) {
 			fmt.Fprintf(stderr, "ddstack check: --cacert: no PEM certificate in %s\n", *cacert)
-			return ExitUsage
+			return ExitInvalid
 		}
 		opts.RootCAs = pool
 	}
 
-	s, err := sf.load()
+	st, err := sf.load(false)
 	if err != nil {
 		printErrors(stderr, err)
-		return ExitUsage
+		return ExitInvalid
 	}
-	p, err := plan.Build(s, false)
+	tests, err := selectTests(check.FromConfig(st.cfg.Synthetics), names, nameRE)
 	if err != nil {
 		printErrors(stderr, err)
-		return ExitUsage
-	}
-	all, err := check.FromPlan(p)
-	if err != nil {
-		printErrors(stderr, err)
-		return ExitUsage
-	}
-	tests, err := selectTests(all, names, nameRE)
-	if err != nil {
-		printErrors(stderr, err)
-		return ExitUsage
+		return ExitInvalid
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -186,7 +175,7 @@ func checkStatus(ctx context.Context, results []check.Result) int {
 	for _, r := range results {
 		switch {
 		case r.ScriptError != "":
-			return ExitUsage
+			return ExitInvalid
 		case !r.Passed:
 			status = ExitError
 		}

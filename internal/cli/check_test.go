@@ -36,6 +36,7 @@ func port(t *testing.T, srv *httptest.Server) string {
 }
 
 func TestCheck(t *testing.T) {
+	t.Parallel()
 	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		assert.Equal(t, "www.example.test:"+r.Host[strings.LastIndex(r.Host, ":")+1:], r.Host, "the Host header is kept")
 		switch r.URL.Path {
@@ -111,14 +112,14 @@ func TestCheck(t *testing.T) {
 	assert.Equal(t, 1, doc.Failed)
 
 	code, _, stderr = run("check", "--cwd", stack, "nope-*")
-	assert.Equal(t, ExitUsage, code, "a selection that matches nothing")
+	assert.Equal(t, ExitInvalid, code, "a selection that matches nothing")
 	assert.Contains(t, stderr, `no synthetics test matches "nope-*"`)
 
 	code, _, _ = run("check", "--cwd", stack, "--resolve", "bad")
-	assert.Equal(t, ExitUsage, code)
+	assert.Equal(t, ExitInvalid, code)
 
 	broken := stackDir(t, header+"  pytorch-datadog:users: {}\n")
 	code, stdout, _ = run("check", "--cwd", broken)
-	assert.Equal(t, ExitUsage, code, "a config error is 2, not a failed test")
+	assert.Equal(t, ExitInvalid, code, "a config error is 2, not a failed test")
 	assert.Empty(t, stdout)
 }

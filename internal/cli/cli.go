@@ -9,11 +9,17 @@ import (
 	"strings"
 )
 
-// Exit statuses.
+// Exit statuses, one rule for every subcommand.
 const (
-	ExitOK    = 0
-	ExitError = 1 // the stack is invalid, or the command failed
-	ExitUsage = 2
+	ExitOK = 0
+	// ExitError: what the command checks failed (check: a test failed;
+	// import: refused; diff --exit-code: there are changes).
+	ExitError = 1
+	// ExitInvalid: a usage error, or a stack (or state, or script) that does
+	// not load or validate. An invalid stack exits with it from every
+	// subcommand, with one line per problem on stderr and nothing on
+	// stdout.
+	ExitInvalid = 2
 )
 
 const usage = `ddstack: the pytorch-datadog stack, without credentials or the Pulumi CLI
@@ -40,7 +46,7 @@ Run ddstack COMMAND --help for a command's flags.
 func Run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return ExitUsage
+		return ExitInvalid
 	}
 	switch args[0] {
 	case "plan":
@@ -56,7 +62,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		return ExitOK
 	default:
 		fmt.Fprintf(stderr, "ddstack: unknown command %q\n\n%s", args[0], usage)
-		return ExitUsage
+		return ExitInvalid
 	}
 }
 

@@ -15,7 +15,6 @@ import (
 
 	"github.com/pytorch-fdn/pytorch-datadog/internal/diff"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/plan"
-	"github.com/pytorch-fdn/pytorch-datadog/internal/stackfile"
 )
 
 const diffUsage = `Usage: ddstack diff [--stack NAME | --file PATH] [--cwd DIR] --base REF [--format text|markdown|json] [--exit-code]
@@ -53,11 +52,11 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 	switch {
 	case *format != "text" && *format != "markdown" && *format != "json":
 		fmt.Fprintf(stderr, "ddstack diff: --format is text, markdown or json, not %q\n", *format)
-		return ExitUsage
+		return ExitInvalid
 	case *base == "" && len(files) != 2, *base != "" && len(files) != 0:
 		fmt.Fprintln(stderr, "ddstack diff: give --base REF, or two stack files")
 		fs.Usage()
-		return ExitUsage
+		return ExitInvalid
 	}
 
 	var (
@@ -82,7 +81,7 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		printErrors(stderr, err)
-		return ExitUsage
+		return ExitInvalid
 	}
 
 	res := diff.Compare(oldPlan, newPlan, baseName)
@@ -92,7 +91,7 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 	case "json":
 		if err := diff.JSON(stdout, res); err != nil {
 			printErrors(stderr, err)
-			return ExitUsage
+			return ExitInvalid
 		}
 	default:
 		diff.Text(stdout, res)
@@ -106,15 +105,11 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 // planOf builds the plan of a stack in the working tree, secrets
 // fingerprinted.
 func planOf(cwd, stack, file string) (*plan.Plan, error) {
-	s, err := stackfile.Load(cwd, stack, file)
+	st, err := load(cwd, stack, file, true)
 	if err != nil {
-		return nil, err
+		return nil, inFile(file, err)
 	}
-	p, err := plan.Build(s, true)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", s.Path, err)
-	}
-	return p, nil
+	return st.plan, nil
 }
 
 // planAtRef builds the plan of the stack as it was at a git ref, with the
@@ -247,4 +242,17 @@ func writeFile(path string, r io.Reader, mode os.FileMode) error {
 		return err
 	}
 	return f.Close()
+}
+
+// inFile prefixes each problem of a joined error with the file it is in,
+// so that a diff of two stacks says which one is invalid.
+func inFile(file string, err error) error {
+	var out []error
+	for _, e := range leaves(err) {
+		if !strings.HasPrefix(e.Error(), file) {
+			e = fmt.Errorf("%s: %w", file, e)
+		}
+		out = append(out, e)
+	}
+	return errors.Join(out...)
 }

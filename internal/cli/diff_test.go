@@ -25,8 +25,10 @@ var (
 var ciphertexts = []string{"b2xkLWNpcGhlcnRleHQtb2YtdGhlLWtleQ", "bmV3LWNpcGhlcnRleHQtb2YtdGhlLWtleQ", "[secret:"}
 
 func TestDiffFiles(t *testing.T) {
+	t.Parallel()
 	for _, format := range []string{"text", "markdown", "json"} {
 		t.Run(format, func(t *testing.T) {
+			t.Parallel()
 			code, stdout, stderr := run("diff", "--cwd", repoRoot, "--stack", "prod", "--format", format,
 				filepath.Join("internal/cli", oldStack), filepath.Join("internal/cli", newStack))
 			require.Equal(t, ExitOK, code, stderr)
@@ -74,6 +76,7 @@ func TestDiffFiles(t *testing.T) {
 }
 
 func TestDiffExitCode(t *testing.T) {
+	t.Parallel()
 	old, cur := filepath.Join("internal/cli", oldStack), filepath.Join("internal/cli", newStack)
 	code, _, _ := run("diff", "--cwd", repoRoot, "--exit-code", old, cur)
 	assert.Equal(t, ExitError, code, "--exit-code: 1 when there are changes")
@@ -95,8 +98,9 @@ func TestDiffExitCode(t *testing.T) {
 		"invalid new stack": {"diff", "--cwd", repoRoot, old, "internal/cli/testdata/diff/Pulumi.invalid.yaml"},
 	} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			code, stdout, _ := run(args...)
-			assert.Equal(t, ExitUsage, code, "2 on errors")
+			assert.Equal(t, ExitInvalid, code, "2 on errors")
 			assert.Empty(t, stdout)
 		})
 	}
@@ -105,6 +109,7 @@ func TestDiffExitCode(t *testing.T) {
 // TestDiffBase runs diff --base against a real git history: a repository
 // made of this project's files, one commit, then a change to its stack.
 func TestDiffBase(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the base's program")
 	}
@@ -130,19 +135,19 @@ func TestDiffBase(t *testing.T) {
 	gitIn("add", "-A")
 	gitIn("commit", "-q", "-m", "base")
 
-	stack := filepath.Join(dir, "Pulumi.prod.yaml")
+	stack := filepath.Join(dir, fullStack)
 	data, err := os.ReadFile(stack)
 	require.NoError(t, err)
 	changed := strings.Replace(string(data), "    jane-smith:\n", "    kai-new:\n      email: kai.new@example.org\n      roles: [limited-read-write]\n    jane-smith:\n", 1)
 	require.NotEqual(t, string(data), changed)
 	require.NoError(t, os.WriteFile(stack, []byte(changed), 0o644))
 
-	code, stdout, stderr := run("diff", "--cwd", dir, "--base", "main")
+	code, stdout, stderr := run("diff", "--cwd", dir, "--base", "main", "--file", fullStack, "--stack", "prod")
 	require.Equal(t, ExitOK, code, stderr)
 	assert.Contains(t, stdout, "Stack prod against main: 1 to add, 0 to change, 0 to remove")
 	assert.Contains(t, stdout, "+ user kai-new")
 
 	code, _, stderr = run("diff", "--cwd", dir, "--base", "no-such-branch")
-	assert.Equal(t, ExitUsage, code)
+	assert.Equal(t, ExitInvalid, code)
 	assert.Contains(t, stderr, "no such commit")
 }

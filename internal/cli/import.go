@@ -13,14 +13,14 @@ import (
 	"github.com/pytorch-fdn/pytorch-datadog/internal/adopt"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/stackfile"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/tfstate"
-	"github.com/pytorch-fdn/pytorch-datadog/stackconfig"
+	"github.com/pytorch-fdn/pytorch-datadog/program"
 )
 
 const importUsage = `Usage: ddstack import --tfstate FILE [--stack NAME | --file PATH] [--cwd DIR] [--write]
 
 Matches the Datadog objects of a Terraform/OpenTofu state (the JSON of
-tofu show -json, or a terraform.tfstate) with the stack config: users by email
-(case-insensitive), roles, monitors and synthetics tests by name. It reports the
+tofu show -json, or a terraform.tfstate) with the stack config: roles by name,
+users by email (case-insensitive), monitors and synthetics tests by name. It reports the
 matches, the state's objects that Pulumi would leave unmanaged, and the config's
 objects that would be created. With --write it sets the matches' importIds in the
 stack file, adding only those lines; without, it shows the change it would make.
@@ -47,28 +47,24 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 	if *state == "" {
 		fmt.Fprintln(stderr, "ddstack import: --tfstate is required")
 		fs.Usage()
-		return ExitUsage
+		return ExitInvalid
 	}
 
-	s, err := sf.load()
+	st, err := sf.load(false)
 	if err != nil {
 		printErrors(stderr, err)
-		return ExitUsage
+		return ExitInvalid
 	}
-	cfg, err := stackconfig.Load(s.Raw)
-	if err != nil {
-		printErrors(stderr, err)
-		return ExitUsage
-	}
+	s, cfg := st.file, st.cfg
 	data, err := os.ReadFile(sf.path(*state))
 	if err != nil {
 		printErrors(stderr, err)
-		return ExitUsage
+		return ExitInvalid
 	}
-	objects, err := tfstate.Read(data)
+	objects, err := tfstate.Read(data, program.TerraformTypes())
 	if err != nil {
 		printErrors(stderr, fmt.Errorf("%s: %w", *state, err))
-		return ExitUsage
+		return ExitInvalid
 	}
 
 	report := adopt.Compare(cfg, objects)
@@ -84,7 +80,7 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 	before, err := os.ReadFile(s.Path)
 	if err != nil {
 		printErrors(stderr, err)
-		return ExitUsage
+		return ExitInvalid
 	}
 	after, err := adopt.Write(before, report.Set)
 	if err == nil {
@@ -92,7 +88,7 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		printErrors(stderr, fmt.Errorf("%s: %w", s.Path, err))
-		return ExitUsage
+		return ExitInvalid
 	}
 	switch {
 	case len(report.Set) == 0:
@@ -104,7 +100,7 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 		}
 		if err != nil {
 			printErrors(stderr, err)
-			return ExitUsage
+			return ExitInvalid
 		}
 		fmt.Fprintf(stdout, "\nSet %d importIds in %s. Next: pulumi preview must show only imports (README, \"Adopting the Terraform-managed organisation\").\n", len(report.Set), s.Path)
 	default:
@@ -137,7 +133,7 @@ func checkWritten(s *stackfile.Stack, after []byte, objects []tfstate.Object) er
 	if err != nil {
 		return err
 	}
-	cfg, err := stackconfig.Load(edited.Raw)
+	cfg, err := program.Load(edited.Raw)
 	if err != nil {
 		return fmt.Errorf("the edited file does not validate: %w", err)
 	}

@@ -86,8 +86,10 @@ func onlyImportIDsAdded(t *testing.T, before, after string) int {
 }
 
 func TestImportFullMatch(t *testing.T) {
+	t.Parallel()
 	for _, state := range []string{"full.show.json", "full.tfstate", "modules.show.json", "modules.tfstate"} {
 		t.Run(state, func(t *testing.T) {
+			t.Parallel()
 			dir := importDir(t, nil)
 			path := filepath.Join(dir, "Pulumi.prod.yaml")
 			before, err := os.ReadFile(path)
@@ -122,6 +124,7 @@ func TestImportFullMatch(t *testing.T) {
 }
 
 func TestImportPartialMatch(t *testing.T) {
+	t.Parallel()
 	dir := importDir(t, nil)
 	path := filepath.Join(dir, "Pulumi.prod.yaml")
 	before, _ := os.ReadFile(path)
@@ -150,6 +153,7 @@ func TestImportPartialMatch(t *testing.T) {
 }
 
 func TestImportRefusesAmbiguity(t *testing.T) {
+	t.Parallel()
 	dir := importDir(t, nil)
 	path := filepath.Join(dir, "Pulumi.prod.yaml")
 	before, _ := os.ReadFile(path)
@@ -163,6 +167,7 @@ func TestImportRefusesAmbiguity(t *testing.T) {
 }
 
 func TestImportNeverChangesAnImportID(t *testing.T) {
+	t.Parallel()
 	const other = "00000000-0000-0000-0000-000000000000"
 	dir := importDir(t, func(s string) string {
 		return strings.Replace(s, "    jane-smith:\n", "    jane-smith:\n      importId: \""+other+"\"\n", 1)
@@ -177,6 +182,7 @@ func TestImportNeverChangesAnImportID(t *testing.T) {
 }
 
 func TestImportErrors(t *testing.T) {
+	t.Parallel()
 	dir := importDir(t, nil)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "v3.tfstate"), []byte(`{"version": 3, "modules": []}`), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "junk.json"), []byte(`not json`), 0o644))
@@ -188,8 +194,9 @@ func TestImportErrors(t *testing.T) {
 		"invalid config": {"import", "--cwd", stackDir(t, header+"  pytorch-datadog:users: {}\n"), "--tfstate", filepath.Join(dir, "full.tfstate")},
 	} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			code, _, stderr := run(args...)
-			assert.Equal(t, ExitUsage, code, stderr)
+			assert.Equal(t, ExitInvalid, code, stderr)
 			assert.NotEmpty(t, stderr)
 		})
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pytorch-fdn/pytorch-datadog/internal/plan"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/stackfile"
+	"github.com/pytorch-fdn/pytorch-datadog/program"
 )
 
 // stackFlags are the flags that choose a stack, shared by the commands that
@@ -49,8 +50,37 @@ func (f *stackFlags) name(file string) string {
 	return f.stack
 }
 
-func (f *stackFlags) load() (*stackfile.Stack, error) {
-	return stackfile.Load(f.cwd, f.name(f.file), f.path(f.file))
+func (f *stackFlags) load(fingerprints bool) (*loaded, error) {
+	return load(f.cwd, f.name(f.file), f.path(f.file), fingerprints)
+}
+
+// loaded is a stack as every subcommand starts from it: read from its
+// files, its config decoded and validated once, and the program run with
+// that config under the mock engine (which also resolves the lookups, such
+// as permission names).
+type loaded struct {
+	file *stackfile.Stack
+	cfg  *program.Config
+	plan *plan.Plan
+}
+
+// load reads, decodes and plans a stack; the error lists every problem.
+// With fingerprints, the plan shows secrets as fingerprints of their
+// ciphertext (what ddstack diff compares).
+func load(cwd, stack, file string, fingerprints bool) (*loaded, error) {
+	s, err := stackfile.Load(cwd, stack, file)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := plan.Load(s)
+	if err != nil {
+		return nil, err
+	}
+	p, err := plan.Build(s.Name, cfg, fingerprints)
+	if err != nil {
+		return nil, err
+	}
+	return &loaded{file: s, cfg: cfg, plan: p}, nil
 }
 
 // parseFlags parses a subcommand's flags, which may stand before, between
@@ -66,7 +96,7 @@ func parseFlags(fs *flag.FlagSet, args []string, want int, stdout, stderr io.Wri
 			fs.Usage()
 			return nil, ExitOK, false
 		}
-		return nil, ExitUsage, false
+		return nil, ExitInvalid, false
 	}
 	if want >= 0 && len(positional) != want {
 		if want == 0 {
@@ -75,7 +105,7 @@ func parseFlags(fs *flag.FlagSet, args []string, want int, stdout, stderr io.Wri
 			fmt.Fprintf(stderr, "ddstack %s: takes %d arguments, got %d\n", fs.Name(), want, len(positional))
 		}
 		fs.Usage()
-		return nil, ExitUsage, false
+		return nil, ExitInvalid, false
 	}
 	return positional, 0, true
 }
@@ -90,23 +120,19 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(fs.Output(), "Usage: ddstack plan [--stack NAME | --file PATH] [--cwd DIR] [--json]\n\n"+
 			"Runs the program under Pulumi's mock engine with the stack's config and shows what it\n"+
 			"registers in Datadog and what it looks up. Needs no credentials, network or Pulumi CLI.\n"+
-			"Exit status: 0 valid, 1 invalid (every error on stderr), 2 usage.\n\n")
+			"Exit status: 0 valid, 2 on a usage error or an invalid stack (every error on stderr).\n\n")
 		fs.PrintDefaults()
 	}
 	if _, code, ok := parseFlags(fs, args, 0, stdout, stderr); !ok {
 		return code
 	}
 
-	s, err := sf.load()
+	st, err := sf.load(*fingerprints && *asJSON)
 	if err != nil {
 		printErrors(stderr, err)
-		return ExitError
+		return ExitInvalid
 	}
-	p, err := plan.Build(s, *fingerprints && *asJSON)
-	if err != nil {
-		printErrors(stderr, err)
-		return ExitError
-	}
+	p := st.plan
 	for _, n := range p.Notes {
 		fmt.Fprintf(stderr, "note: %s\n", n)
 	}
@@ -120,7 +146,7 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 		}
 		return ExitOK
 	}
-	writeTable(stdout, s.Path, p)
+	writeTable(stdout, st.file.Path, p)
 	return ExitOK
 }
 
@@ -141,7 +167,7 @@ func writeTable(w io.Writer, path string, p *plan.Plan) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "RESOURCE\tPROPERTY\tVALUE")
 	for _, r := range p.Resources {
-		label := plan.ShortType(r.Type) + " " + r.Name
+		label := program.ShortType(r.Type) + " " + r.Name
 		if r.ImportID != nil {
 			label += " (import " + *r.ImportID + ")"
 		}
@@ -169,7 +195,7 @@ func writeTable(w io.Writer, path string, p *plan.Plan) {
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "LOOKUP\tARGUMENTS")
 	for _, inv := range p.Invokes {
-		fmt.Fprintf(tw, "%s\t%s\n", plan.ShortType(inv.Token), strings.Join(valueLines(inv.Args), ", "))
+		fmt.Fprintf(tw, "%s\t%s\n", program.ShortType(inv.Token), strings.Join(valueLines(inv.Args), ", "))
 	}
 	tw.Flush()
 }

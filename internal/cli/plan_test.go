@@ -35,15 +35,23 @@ func golden(t *testing.T, name, got string) {
 	assert.Equal(t, string(want), got, "%s differs; if the change is intended, run go test ./internal/cli -update", path)
 }
 
-func TestPlanProd(t *testing.T) {
-	code, stdout, stderr := run("plan", "--cwd", repoRoot)
+// fullStack is a fixture: the production stack as it was when ddstack's
+// goldens were made. Behaviour is tested on it, so that editing
+// Pulumi.prod.yaml never fails a test.
+const fullStack = "testdata/stacks/Pulumi.full.yaml"
+
+func TestPlanFixture(t *testing.T) {
+	t.Parallel()
+	code, stdout, stderr := run("plan", "--cwd", repoRoot, "--file", fullStack, "--stack", "prod")
 	require.Equal(t, ExitOK, code, stderr)
 	assert.Empty(t, stderr)
-	golden(t, "plan-prod.txt", stdout)
+	golden(t, "plan-full.txt", stdout)
+	assert.Contains(t, stdout, "Stack prod (../../"+fullStack+"): 26 resources, 2 lookups")
+	assert.Contains(t, stdout, "getPermissions  includeRestricted=false")
 
-	code, stdout, stderr = run("plan", "--cwd", repoRoot, "--json")
+	code, stdout, stderr = run("plan", "--cwd", repoRoot, "--file", fullStack, "--stack", "prod", "--json")
 	require.Equal(t, ExitOK, code, stderr)
-	golden(t, "plan-prod.json", stdout)
+	golden(t, "plan-full.json", stdout)
 
 	var doc struct {
 		Stack     string
@@ -88,6 +96,27 @@ func TestPlanProd(t *testing.T) {
 	assert.Equal(t, map[string]any{"filter": "Datadog Admin Role"}, doc.Invokes[1].Args)
 }
 
+// The README's first command works on the production stack, whatever it
+// holds: it plans, with the provider first and nothing but notes on stderr.
+func TestPlanProd(t *testing.T) {
+	t.Parallel()
+	code, stdout, stderr := run("plan", "--cwd", repoRoot, "--json")
+	require.Equal(t, ExitOK, code, stderr)
+	for _, line := range strings.Split(strings.TrimSpace(stderr), "\n") {
+		if line != "" {
+			assert.True(t, strings.HasPrefix(line, "note: "), "only notes on stderr: %q", line)
+		}
+	}
+	var doc struct {
+		Stack     string
+		Resources []struct{ Type string }
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &doc))
+	assert.Equal(t, "prod", doc.Stack)
+	require.NotEmpty(t, doc.Resources)
+	assert.Equal(t, "pulumi:providers:datadog", doc.Resources[0].Type)
+}
+
 // stackDir makes a project directory with the real Pulumi.yaml and the
 // given stack file as Pulumi.prod.yaml.
 func stackDir(t *testing.T, stackYAML string) string {
@@ -106,6 +135,7 @@ const header = `config:
 `
 
 func TestPlanRejectsMistakes(t *testing.T) {
+	t.Parallel()
 	tests := map[string]struct {
 		stack string
 		// want are the starts of lines stderr must have, one per mistake.
@@ -202,9 +232,10 @@ func TestPlanRejectsMistakes(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			dir := stackDir(t, tc.stack)
 			code, stdout, stderr := run("plan", "--cwd", dir)
-			assert.Equal(t, ExitError, code)
+			assert.Equal(t, ExitInvalid, code)
 			assert.Empty(t, stdout, "nothing on stdout when the stack is invalid")
 			lines := strings.Split(strings.TrimSpace(stderr), "\n")
 			for _, w := range tc.want {
@@ -224,6 +255,7 @@ func TestPlanRejectsMistakes(t *testing.T) {
 }
 
 func TestPlanSecretsAndNotes(t *testing.T) {
+	t.Parallel()
 	dir := stackDir(t, header+`  datadog:apiKey:
     secure: v1:c2VjcmV0Y2lwaGVydGV4dA==
   pytorch-datadog:users:
@@ -239,6 +271,7 @@ func TestPlanSecretsAndNotes(t *testing.T) {
 }
 
 func TestUsage(t *testing.T) {
+	t.Parallel()
 	for name, args := range map[string][]string{
 		"no command":      {},
 		"unknown command": {"apply"},
@@ -246,8 +279,9 @@ func TestUsage(t *testing.T) {
 		"extra argument":  {"plan", "prod"},
 	} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			code, stdout, stderr := run(args...)
-			assert.Equal(t, ExitUsage, code)
+			assert.Equal(t, ExitInvalid, code)
 			assert.Empty(t, stdout)
 			assert.Contains(t, stderr, "Usage")
 		})
@@ -257,6 +291,43 @@ func TestUsage(t *testing.T) {
 	assert.Contains(t, stdout, "Exit status")
 
 	code, _, stderr := run("plan", "--cwd", t.TempDir())
-	assert.Equal(t, ExitError, code, "a directory without Pulumi.yaml")
+	assert.Equal(t, ExitInvalid, code, "a directory without Pulumi.yaml")
 	assert.Contains(t, stderr, "Pulumi.yaml")
+}
+
+// An invalid stack exits the same way from every subcommand that reads a
+// stack: ExitInvalid, one "error: " line per problem on stderr, nothing on
+// stdout.
+func TestInvalidStackExitsTheSameEverywhere(t *testing.T) {
+	t.Parallel()
+	dir := stackDir(t, header+`  pytorch-datadog:users:
+    jane: {email: jane@example, roles: [Datadog Admin Role]}
+  pytorch-datadog:monitor: {}
+`)
+	valid := filepath.Join(dir, "Pulumi.valid.yaml")
+	require.NoError(t, os.WriteFile(valid, []byte(header+"  pytorch-datadog:users:\n    jane: {email: jane@example.org, roles: [Datadog Admin Role]}\n"), 0o644))
+	state := filepath.Join(dir, "state.json")
+	require.NoError(t, os.WriteFile(state, []byte(`{"format_version": "1.0", "values": {"root_module": {}}}`), 0o644))
+	for name, args := range map[string][]string{
+		"plan":          {"plan", "--cwd", dir},
+		"plan --json":   {"plan", "--cwd", dir, "--json"},
+		"diff files":    {"diff", "--cwd", dir, "Pulumi.valid.yaml", "Pulumi.prod.yaml"},
+		"diff reversed": {"diff", "--cwd", dir, "Pulumi.prod.yaml", "Pulumi.valid.yaml"},
+		"check":         {"check", "--cwd", dir, "--no-retry"},
+		"import":        {"import", "--cwd", dir, "--tfstate", "state.json"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			code, stdout, stderr := run(args...)
+			assert.Equal(t, ExitInvalid, code, stderr)
+			assert.Empty(t, stdout)
+			lines := strings.Split(strings.TrimSpace(stderr), "\n")
+			require.Len(t, lines, 2, "one line per problem:\n%s", stderr)
+			for _, l := range lines {
+				assert.True(t, strings.HasPrefix(l, "error: "), l)
+			}
+			assert.Contains(t, stderr, "users.jane.email")
+			assert.Contains(t, stderr, `monitor: unknown config key (did you mean "monitors"?)`)
+		})
+	}
 }

@@ -3,6 +3,8 @@ package ddmock
 import (
 	_ "embed"
 	"strings"
+
+	"github.com/pytorch-fdn/pytorch-datadog/program"
 )
 
 //go:embed permissions.txt
@@ -39,11 +41,8 @@ func PermissionID(name string) string { return "<permission:" + name + ">" }
 func DatadogRoleID(name string) string { return "<datadog-role:" + name + ">" }
 
 // ResourceID is the placeholder for the id Datadog gives a created resource:
-// the short type and the logical name, for example <role:limited-read-write>.
+// the type's short name in the registry and the logical name, for example
+// <role:limited-read-write>.
 func ResourceID(typeToken, name string) string {
-	short := typeToken
-	if i := strings.LastIndex(typeToken, ":"); i >= 0 {
-		short = strings.ToLower(typeToken[i+1:])
-	}
-	return "<" + short + ":" + name + ">"
+	return "<" + program.ShortType(typeToken) + ":" + name + ">"
 }

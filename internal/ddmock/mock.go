@@ -12,18 +12,20 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/pulumi/pulumi-datadog/sdk/v4/go/datadog"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/pytorch-fdn/pytorch-datadog/stackconfig"
+	"github.com/pytorch-fdn/pytorch-datadog/program"
+	"github.com/pytorch-fdn/pytorch-datadog/roles"
 )
 
 // Tokens of the invokes the mock answers.
 const (
 	GetPermissions = "datadog:index/getPermissions:getPermissions"
 	GetRole        = "datadog:index/getRole:getRole"
-	ProviderType   = "pulumi:providers:datadog"
+	ProviderType   = program.ProviderToken
 )
 
 // Resource is one recorded registration.
@@ -133,7 +135,7 @@ func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 		if v, ok := args.Args["filter"]; ok && v.IsString() {
 			filter = v.StringValue()
 		}
-		if !slices.Contains(stackconfig.BuiltinRoles, filter) {
+		if !slices.Contains(roles.BuiltinRoles, filter) {
 			// A role made outside this stack: only Datadog knows whether it
 			// exists, so the lookup is answered and noted for the caller.
 			r.mu.Lock()
@@ -203,4 +205,17 @@ func Run(project, stack string, config map[string]string, secretKeys []string, f
 		ri.ConfigSecretKeys = secretKeys
 	})
 	return rec, err
+}
+
+// WithProvider wraps a test's registrations as the program makes them: it
+// registers the explicit Datadog provider first (named "datadog", on the
+// US3 site) and hands fn the option that puts a resource or lookup on it.
+func WithProvider(fn func(ctx *pulumi.Context, provider pulumi.ResourceOrInvokeOption) error) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		p, err := datadog.NewProvider(ctx, "datadog", &datadog.ProviderArgs{ApiUrl: pulumi.String("https://api.us3.datadoghq.com/")})
+		if err != nil {
+			return err
+		}
+		return fn(ctx, pulumi.Provider(p))
+	}
 }

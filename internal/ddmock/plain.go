@@ -27,15 +27,12 @@ func SecretPlaceholder(ciphertext string) string {
 
 var placeholder = regexp.MustCompile(`^\[secret:[0-9a-f]{8}\]$`)
 
-// Plain turns a property value into plain Go values fit for JSON and text:
+// PlainMap turns a property map into plain Go values fit for JSON and text:
 // secrets become "[secret]", unknowns "[unknown]", resource references their
 // URN, and integral numbers ints.
-func Plain(v resource.PropertyValue) any { return plain(v, false) }
-
-// PlainMap applies Plain to every value of a property map.
 func PlainMap(m resource.PropertyMap) map[string]any { return plainMap(m, false) }
 
-// Fingerprinted is Plain but for secrets that hold a SecretPlaceholder,
+// Fingerprinted is PlainMap but for secrets that hold a SecretPlaceholder,
 // which it shows as they are: what `ddstack diff` compares.
 func Fingerprinted(m resource.PropertyMap) map[string]any { return plainMap(m, true) }
 

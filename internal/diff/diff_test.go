@@ -15,6 +15,7 @@ func user(name, email string) plan.Resource {
 }
 
 func TestCompareNewStack(t *testing.T) {
+	t.Parallel()
 	head := &plan.Plan{Stack: "prod", Resources: []plan.Resource{
 		{Type: "pulumi:providers:datadog", Name: "datadog", Inputs: map[string]any{"apiKey": "[secret:0123abcd]"}},
 		user("a", "a@example.org"),
@@ -27,6 +28,7 @@ func TestCompareNewStack(t *testing.T) {
 }
 
 func TestCompareProperties(t *testing.T) {
+	t.Parallel()
 	id := "123"
 	b := user("a", "a@example.org")
 	h := user("a", "A@example.org")
@@ -43,6 +45,7 @@ func TestCompareProperties(t *testing.T) {
 }
 
 func TestSecretsCompareByFingerprintAndNeverShow(t *testing.T) {
+	t.Parallel()
 	p := func(fp string) *plan.Plan {
 		return &plan.Plan{Stack: "prod", Resources: []plan.Resource{
 			{Type: "pulumi:providers:datadog", Name: "datadog", Inputs: map[string]any{"appKey": fp}},
@@ -63,6 +66,7 @@ func TestSecretsCompareByFingerprintAndNeverShow(t *testing.T) {
 }
 
 func TestLongValuesAsUnifiedDiff(t *testing.T) {
+	t.Parallel()
 	b := plan.Resource{Type: "datadog:index/monitor:Monitor", Name: "m", Inputs: map[string]any{"message": "one\ntwo\nthree\n"}}
 	h := plan.Resource{Type: b.Type, Name: "m", Inputs: map[string]any{"message": "one\n2\nthree\n"}}
 	var out bytes.Buffer

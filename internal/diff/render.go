@@ -11,7 +11,7 @@ import (
 	"github.com/pmezard/go-difflib/difflib"
 
 	"github.com/pytorch-fdn/pytorch-datadog/internal/ddmock"
-	"github.com/pytorch-fdn/pytorch-datadog/internal/plan"
+	"github.com/pytorch-fdn/pytorch-datadog/program"
 )
 
 // Marker starts the markdown output, so that a workflow can find the pull
@@ -113,13 +113,13 @@ func inputLines(in map[string]any) []string {
 func Text(w io.Writer, r *Result) {
 	fmt.Fprintf(w, "Stack %s against %s: %s\n", r.Stack, r.Base, r.Summary())
 	for _, res := range r.Added {
-		fmt.Fprintf(w, "\n+ %s %s\n", plan.ShortType(res.Type), res.Name)
+		fmt.Fprintf(w, "\n+ %s %s\n", program.ShortType(res.Type), res.Name)
 		for _, l := range inputLines(res.Inputs) {
 			fmt.Fprintf(w, "    %s\n", l)
 		}
 	}
 	for _, res := range r.Changed {
-		fmt.Fprintf(w, "\n~ %s %s\n", plan.ShortType(res.Type), res.Name)
+		fmt.Fprintf(w, "\n~ %s %s\n", program.ShortType(res.Type), res.Name)
 		for _, p := range res.Properties {
 			inline, unified := change(p)
 			if unified == nil {
@@ -133,7 +133,7 @@ func Text(w io.Writer, r *Result) {
 		}
 	}
 	for _, res := range r.Removed {
-		fmt.Fprintf(w, "\n- %s %s\n", plan.ShortType(res.Type), res.Name)
+		fmt.Fprintf(w, "\n- %s %s\n", program.ShortType(res.Type), res.Name)
 	}
 }
 
@@ -154,7 +154,7 @@ func Markdown(w io.Writer, r *Result) {
 		list []Resource
 	}{{"add", r.Added}, {"change", r.Changed}, {"remove", r.Removed}} {
 		for _, res := range group.list {
-			fmt.Fprintf(w, "| %s | %s | `%s` |\n", group.what, plan.ShortType(res.Type), res.Name)
+			fmt.Fprintf(w, "| %s | %s | `%s` |\n", group.what, program.ShortType(res.Type), res.Name)
 		}
 	}
 	for _, res := range r.Added {
@@ -184,7 +184,7 @@ func Markdown(w io.Writer, r *Result) {
 }
 
 func details(w io.Writer, what string, res Resource, lang string, body []string) {
-	fmt.Fprintf(w, "\n<details><summary>%s %s <code>%s</code></summary>\n\n", what, plan.ShortType(res.Type), res.Name)
+	fmt.Fprintf(w, "\n<details><summary>%s %s <code>%s</code></summary>\n\n", what, program.ShortType(res.Type), res.Name)
 	fence := "```"
 	for _, l := range body {
 		for strings.Contains(l, fence) {

@@ -9,6 +9,7 @@ import (
 )
 
 func TestRun(t *testing.T) {
+	t.Parallel()
 	resp := Response{StatusCode: 200, Body: `{"ok":true}`, Headers: map[string]string{"Content-Type": "application/json"}}
 	tests := map[string]struct {
 		code    string
@@ -31,6 +32,7 @@ func TestRun(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			res, err := Run(tc.code, resp, time.Second)
 			require.NoError(t, err)
 			assert.Equal(t, tc.passed, res.Passed)
@@ -40,6 +42,7 @@ func TestRun(t *testing.T) {
 }
 
 func TestConsole(t *testing.T) {
+	t.Parallel()
 	res, err := Run(`console.log("a", 1); console.error("b"); console.error({x: 2}.x);`, Response{}, time.Second)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"a 1"}, res.Logs)
@@ -47,6 +50,7 @@ func TestConsole(t *testing.T) {
 }
 
 func TestScriptErrors(t *testing.T) {
+	t.Parallel()
 	_, err := Run("return 1;", Response{}, time.Second)
 	assert.ErrorContains(t, err, "return", "a top-level return is a syntax error, as in Datadog")
 	assert.Error(t, Compile("if (x {"))
@@ -59,12 +63,14 @@ func TestScriptErrors(t *testing.T) {
 }
 
 func TestCompileRegExp(t *testing.T) {
+	t.Parallel()
 	assert.NoError(t, CompileRegExp(`^lf\.`))
 	assert.NoError(t, CompileRegExp(`(?<=a)b`), "lookbehind: JavaScript, not RE2")
 	assert.Error(t, CompileRegExp(`(unclosed`))
 }
 
 func TestMatch(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		pattern, s string
 		want       bool

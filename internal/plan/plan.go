@@ -1,21 +1,19 @@
-// Package plan runs the program under Pulumi's mock engine with a stack's
-// config and describes what it registers and looks up: the document that
-// `ddstack plan` prints.
+// Package plan decodes a stack's config and runs the program with it under
+// Pulumi's mock engine, and describes what it registers and looks up: the
+// document that `ddstack plan` prints.
 package plan
 
 import (
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
-	"strings"
 
 	"github.com/hashicorp/go-multierror"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/ddmock"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/stackfile"
 	"github.com/pytorch-fdn/pytorch-datadog/program"
-	"github.com/pytorch-fdn/pytorch-datadog/stackconfig"
 )
 
 // Plan is what the program registers and invokes for one stack.
@@ -47,31 +45,30 @@ type Invoke struct {
 	Args  map[string]any `json:"args"`
 }
 
-// Build validates the stack's config and, when it is valid, runs the
-// program under the mock engine. The error lists every problem. With
-// fingerprints, secrets that stand for a `secure:` value of the stack file
-// show its ciphertext's fingerprint instead of "[secret]", so that `ddstack
-// diff` can tell whether a secret changed; never any plaintext.
-func Build(s *stackfile.Stack, fingerprints bool) (*Plan, error) {
-	if s.Project != stackconfig.Namespace {
-		return nil, fmt.Errorf("project %q in Pulumi.yaml is not %q, the namespace of this program's config", s.Project, stackconfig.Namespace)
+// Load decodes and validates a stack's config, once: the typed values that
+// Build registers and that ddstack check runs. The error lists every
+// problem.
+func Load(s *stackfile.Stack) (*program.Config, error) {
+	if s.Project != kit.Namespace {
+		return nil, fmt.Errorf("project %q in Pulumi.yaml is not %q, the namespace of this program's config", s.Project, kit.Namespace)
 	}
-	// Validate first, so that config errors are reported before the mock
-	// engine starts and nothing is registered.
-	if _, err := stackconfig.Load(s.Raw); err != nil {
-		return nil, err
-	}
-	secretKeys := []string{}
-	for _, k := range slices.Sorted(maps.Keys(s.Raw.Secret)) {
-		if s.Raw.Secret[k] {
-			secretKeys = append(secretKeys, k)
-		}
-	}
-	rec, err := ddmock.Run(s.Project, s.Name, maps.Clone(s.Raw.Values), secretKeys, program.Run)
+	return program.Load(s.Raw)
+}
+
+// Build runs the program's Build with a decoded config under the mock
+// engine, and describes what it registers and looks up; lookups can still
+// fail (an unknown permission name), and the error lists every problem.
+// With fingerprints, secrets that stand for a `secure:` value of the stack
+// file show its ciphertext's fingerprint instead of "[secret]", so that
+// `ddstack diff` can tell whether a secret changed; never any plaintext.
+func Build(stack string, cfg *program.Config, fingerprints bool) (*Plan, error) {
+	rec, err := ddmock.Run(kit.Namespace, stack, nil, nil, func(ctx *pulumi.Context) error {
+		return program.Build(ctx, cfg)
+	})
 	if err != nil {
 		return nil, flatten(err)
 	}
-	return FromRecorder(s.Name, rec, fingerprints), nil
+	return FromRecorder(stack, rec, fingerprints), nil
 }
 
 // FromRecorder describes what a recorder saw.
@@ -104,18 +101,6 @@ func FromRecorder(stack string, rec *ddmock.Recorder, fingerprints bool) *Plan {
 		p.Notes = append(p.Notes, fmt.Sprintf("Datadog role %q is not managed here and not built into Datadog: `pulumi preview` looks it up, and fails if the organisation has no role of that exact name", name))
 	}
 	return p
-}
-
-// ShortType names a type token by its last part: datadog:index/user:User is
-// "user", pulumi:providers:datadog "provider".
-func ShortType(token string) string {
-	if strings.HasPrefix(token, "pulumi:providers:") {
-		return "provider"
-	}
-	if i := strings.LastIndex(token, ":"); i >= 0 && i+1 < len(token) {
-		return strings.ToLower(token[i+1:i+2]) + token[i+2:]
-	}
-	return token
 }
 
 // flatten turns the SDK's multierror wrapping into a joined error whose

@@ -17,8 +17,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/ddmock"
-	"github.com/pytorch-fdn/pytorch-datadog/stackconfig"
 )
 
 // Stack is a stack's config as read from its files.
@@ -32,7 +32,7 @@ type Stack struct {
 	// Path is the stack file read.
 	Path string
 	// Raw is the config as the engine would pass it to the program.
-	Raw stackconfig.Raw
+	Raw kit.Raw
 }
 
 // Load reads Pulumi.yaml from dir and the stack file: file when it is not
@@ -71,7 +71,7 @@ func Load(dir, stack, file string) (*Stack, error) {
 		Dir:     dir,
 		Name:    stack,
 		Path:    path,
-		Raw:     stackconfig.Raw{Values: map[string]string{}, Secret: map[string]bool{}},
+		Raw:     kit.Raw{Values: map[string]string{}, Secret: map[string]bool{}},
 	}
 	var errs []error
 	for _, key := range slices.Sorted(maps.Keys(stackDoc.Config)) {

@@ -32,6 +32,7 @@ func write(t *testing.T, files map[string]string) string {
 }
 
 func TestLoad(t *testing.T) {
+	t.Parallel()
 	dir := write(t, map[string]string{
 		"Pulumi.yaml": project,
 		"Pulumi.prod.yaml": `config:
@@ -67,6 +68,7 @@ func TestLoad(t *testing.T) {
 }
 
 func TestLoadNestedSecureMakesTheKeySecret(t *testing.T) {
+	t.Parallel()
 	dir := write(t, map[string]string{
 		"Pulumi.yaml": project,
 		"Pulumi.dev.yaml": `config:
@@ -84,6 +86,7 @@ func TestLoadNestedSecureMakesTheKeySecret(t *testing.T) {
 }
 
 func TestLoadFileNamesTheStack(t *testing.T) {
+	t.Parallel()
 	dir := write(t, map[string]string{
 		"Pulumi.yaml":         project,
 		"Pulumi.staging.yaml": "config:\n  datadog:apiUrl: https://api.datadoghq.com/\n",
@@ -103,6 +106,7 @@ func TestLoadFileNamesTheStack(t *testing.T) {
 }
 
 func TestSecretPlaceholders(t *testing.T) {
+	t.Parallel()
 	a, b := ddmock.SecretPlaceholder("v1:one"), ddmock.SecretPlaceholder("v1:two")
 	assert.Regexp(t, `^\[secret:[0-9a-f]{8}\]$`, a)
 	assert.NotEqual(t, a, b, "another ciphertext, another placeholder")
@@ -110,6 +114,7 @@ func TestSecretPlaceholders(t *testing.T) {
 }
 
 func TestLoadErrors(t *testing.T) {
+	t.Parallel()
 	tests := map[string]struct {
 		stack, contains string
 	}{
@@ -119,6 +124,7 @@ func TestLoadErrors(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			dir := write(t, map[string]string{"Pulumi.yaml": project, "Pulumi.prod.yaml": tc.stack})
 			_, err := Load(dir, "prod", "")
 			require.Error(t, err)

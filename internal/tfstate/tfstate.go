@@ -10,16 +10,6 @@ import (
 	"strconv"
 )
 
-// The resource types ddstack import adopts.
-const (
-	User      = "datadog_user"
-	Role      = "datadog_role"
-	Monitor   = "datadog_monitor"
-	Synthetic = "datadog_synthetics_test"
-)
-
-var adoptable = map[string]bool{User: true, Role: true, Monitor: true, Synthetic: true}
-
 // Object is one managed Datadog object of the state.
 type Object struct {
 	// Address is the Terraform address: module.x.datadog_user.users["jane"].
@@ -27,14 +17,16 @@ type Object struct {
 	Type    string
 	// ID is the object's Datadog id, the value Pulumi imports.
 	ID string
-	// Key is what it is matched on: a user's email, or a role's, monitor's
-	// or test's name.
+	// Key is the value of the attribute it is matched on: a user's email,
+	// a role's, monitor's or test's name.
 	Key string
 }
 
-// Read parses a state in either format and returns its adoptable objects,
-// sorted by address.
-func Read(data []byte) ([]Object, error) {
+// Read parses a state in either format and returns the objects of the
+// adoptable types, sorted by address. adoptable maps each Terraform type to
+// the attribute its objects are matched on (program.TerraformTypes: the
+// registry); objects of other types are skipped.
+func Read(data []byte, adoptable map[string]string) ([]Object, error) {
 	var probe struct {
 		FormatVersion string          `json:"format_version"`
 		Version       *int            `json:"version"`
@@ -50,9 +42,9 @@ func Read(data []byte) ([]Object, error) {
 	)
 	switch {
 	case probe.FormatVersion != "":
-		objs, err = readShow(probe.Values)
+		objs, err = readShow(probe.Values, adoptable)
 	case probe.Version != nil && *probe.Version == 4:
-		objs, err = readRaw(probe.Resources)
+		objs, err = readRaw(probe.Resources, adoptable)
 	case probe.Version != nil:
 		return nil, fmt.Errorf("state format version %d; ddstack reads version 4, or the JSON of `tofu show -json`", *probe.Version)
 	default:
@@ -65,19 +57,16 @@ func Read(data []byte) ([]Object, error) {
 	return objs, nil
 }
 
-// object makes an Object from a resource's attributes.
-func object(address, typ string, attrs map[string]any) (Object, error) {
+// object makes an Object from a resource's attributes, keyed by the
+// attribute matchOn.
+func object(address, typ, matchOn string, attrs map[string]any) (Object, error) {
 	o := Object{Address: address, Type: typ, ID: str(attrs["id"])}
 	if o.ID == "" {
 		return o, fmt.Errorf("%s has no id attribute", address)
 	}
-	if typ == User {
-		o.Key = str(attrs["email"])
-	} else {
-		o.Key = str(attrs["name"])
-	}
+	o.Key = str(attrs[matchOn])
 	if o.Key == "" {
-		return o, fmt.Errorf("%s has no %s attribute to match on", address, map[bool]string{true: "email", false: "name"}[typ == User])
+		return o, fmt.Errorf("%s has no %s attribute to match on", address, matchOn)
 	}
 	return o, nil
 }
@@ -93,7 +82,7 @@ func str(v any) string {
 }
 
 // readShow reads `show -json` values: root_module and its child_modules.
-func readShow(raw json.RawMessage) ([]Object, error) {
+func readShow(raw json.RawMessage, adoptable map[string]string) ([]Object, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil // an empty state
 	}
@@ -117,10 +106,11 @@ func readShow(raw json.RawMessage) ([]Object, error) {
 	var walk func(m module) error
 	walk = func(m module) error {
 		for _, r := range m.Resources {
-			if r.Mode != "managed" || !adoptable[r.Type] {
+			matchOn, ok := adoptable[r.Type]
+			if r.Mode != "managed" || !ok {
 				continue
 			}
-			o, err := object(r.Address, r.Type, r.Values)
+			o, err := object(r.Address, r.Type, matchOn, r.Values)
 			if err != nil {
 				return err
 			}
@@ -137,7 +127,7 @@ func readShow(raw json.RawMessage) ([]Object, error) {
 }
 
 // readRaw reads a format-version-4 terraform.tfstate.
-func readRaw(raw json.RawMessage) ([]Object, error) {
+func readRaw(raw json.RawMessage, adoptable map[string]string) ([]Object, error) {
 	var resources []struct {
 		Module    string `json:"module"`
 		Mode      string `json:"mode"`
@@ -155,7 +145,8 @@ func readRaw(raw json.RawMessage) ([]Object, error) {
 	}
 	var out []Object
 	for _, r := range resources {
-		if r.Mode != "managed" || !adoptable[r.Type] {
+		matchOn, ok := adoptable[r.Type]
+		if r.Mode != "managed" || !ok {
 			continue
 		}
 		base := r.Type + "." + r.Name
@@ -170,7 +161,7 @@ func readRaw(raw json.RawMessage) ([]Object, error) {
 			case float64:
 				address += fmt.Sprintf("[%s]", strconv.FormatFloat(k, 'f', -1, 64))
 			}
-			o, err := object(address, r.Type, inst.Attributes)
+			o, err := object(address, r.Type, matchOn, inst.Attributes)
 			if err != nil {
 				return nil, err
 			}

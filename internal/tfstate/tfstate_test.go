@@ -7,7 +7,14 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// adoptable is what the registry hands the reader: each Terraform type
+// and the attribute its objects are matched on.
+var adoptable = map[string]string{
+	"datadog_user": "email", "datadog_role": "name", "datadog_monitor": "name", "datadog_synthetics_test": "name",
+}
+
 func TestReadShowJSON(t *testing.T) {
+	t.Parallel()
 	objs, err := Read([]byte(`{"format_version": "1.0", "values": {"root_module": {
 		"resources": [
 			{"address": "datadog_user.users[\"jane\"]", "mode": "managed", "type": "datadog_user", "values": {"id": "u-1", "email": "Jane@Example.org"}},
@@ -19,32 +26,34 @@ func TestReadShowJSON(t *testing.T) {
 		], "child_modules": [{"resources": [
 			{"address": "module.dd.module.inner.datadog_synthetics_test.t", "mode": "managed", "type": "datadog_synthetics_test", "values": {"id": "abc-123-xyz", "name": "T"}}
 		]}]}]
-	}}}`))
+	}}}`), adoptable)
 	require.NoError(t, err)
 	assert.Equal(t, []Object{
-		{Address: `datadog_user.users["jane"]`, Type: User, ID: "u-1", Key: "Jane@Example.org"},
-		{Address: "module.dd.datadog_monitor.m", Type: Monitor, ID: "42", Key: "M"},
-		{Address: "module.dd.module.inner.datadog_synthetics_test.t", Type: Synthetic, ID: "abc-123-xyz", Key: "T"},
+		{Address: `datadog_user.users["jane"]`, Type: "datadog_user", ID: "u-1", Key: "Jane@Example.org"},
+		{Address: "module.dd.datadog_monitor.m", Type: "datadog_monitor", ID: "42", Key: "M"},
+		{Address: "module.dd.module.inner.datadog_synthetics_test.t", Type: "datadog_synthetics_test", ID: "abc-123-xyz", Key: "T"},
 	}, objs, "managed Datadog objects of every module, data sources and other types left out")
 }
 
 func TestReadRawState(t *testing.T) {
+	t.Parallel()
 	objs, err := Read([]byte(`{"version": 4, "resources": [
 		{"mode": "managed", "type": "datadog_role", "name": "roles", "each": "map", "instances": [
 			{"index_key": "limited-read-write", "attributes": {"id": "r-1", "name": "Limited Read Write"}}]},
 		{"module": "module.dd", "mode": "managed", "type": "datadog_monitor", "name": "m", "each": "list", "instances": [
 			{"index_key": 0, "attributes": {"id": "7", "name": "M0"}}, {"index_key": 1, "attributes": {"id": "8", "name": "M1"}}]},
 		{"mode": "data", "type": "datadog_role", "name": "admin", "instances": [{"attributes": {"id": "r-0", "name": "Datadog Admin Role"}}]}
-	]}`))
+	]}`), adoptable)
 	require.NoError(t, err)
 	assert.Equal(t, []Object{
-		{Address: `datadog_role.roles["limited-read-write"]`, Type: Role, ID: "r-1", Key: "Limited Read Write"},
-		{Address: "module.dd.datadog_monitor.m[0]", Type: Monitor, ID: "7", Key: "M0"},
-		{Address: "module.dd.datadog_monitor.m[1]", Type: Monitor, ID: "8", Key: "M1"},
+		{Address: `datadog_role.roles["limited-read-write"]`, Type: "datadog_role", ID: "r-1", Key: "Limited Read Write"},
+		{Address: "module.dd.datadog_monitor.m[0]", Type: "datadog_monitor", ID: "7", Key: "M0"},
+		{Address: "module.dd.datadog_monitor.m[1]", Type: "datadog_monitor", ID: "8", Key: "M1"},
 	}, objs)
 }
 
 func TestReadErrors(t *testing.T) {
+	t.Parallel()
 	for name, data := range map[string]string{
 		"not JSON":         `terraform {}`,
 		"old format":       `{"version": 3}`,
@@ -53,11 +62,30 @@ func TestReadErrors(t *testing.T) {
 		"no name to match": `{"format_version": "1.0", "values": {"root_module": {"resources": [{"address": "datadog_monitor.m", "mode": "managed", "type": "datadog_monitor", "values": {"id": "1"}}]}}}`,
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := Read([]byte(data))
+			t.Parallel()
+			_, err := Read([]byte(data), adoptable)
 			assert.Error(t, err)
 		})
 	}
-	objs, err := Read([]byte(`{"format_version": "1.0"}`))
+	objs, err := Read([]byte(`{"format_version": "1.0"}`), adoptable)
 	assert.NoError(t, err, "an empty state")
 	assert.Empty(t, objs)
+}
+
+// The reader takes its types and match attributes from its caller (the
+// registry): a type it is not given is skipped, and each object is keyed by
+// the attribute named for its type.
+func TestReadTakesTypesFromTheRegistry(t *testing.T) {
+	t.Parallel()
+	state := []byte(`{"format_version": "1.0", "values": {"root_module": {"resources": [
+		{"address": "datadog_team.t", "mode": "managed", "type": "datadog_team", "values": {"id": "t-1", "handle": "lf-staff", "name": "LF Staff"}},
+		{"address": "datadog_user.u", "mode": "managed", "type": "datadog_user", "values": {"id": "u-1", "email": "a@b.c"}}
+	]}}}`)
+	objs, err := Read(state, map[string]string{"datadog_team": "handle"})
+	require.NoError(t, err)
+	assert.Equal(t, []Object{{Address: "datadog_team.t", Type: "datadog_team", ID: "t-1", Key: "lf-staff"}}, objs)
+
+	objs, err = Read(state, adoptable)
+	require.NoError(t, err)
+	assert.Equal(t, []Object{{Address: "datadog_user.u", Type: "datadog_user", ID: "u-1", Key: "a@b.c"}}, objs)
 }

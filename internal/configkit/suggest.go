@@ -1,4 +1,4 @@
-package stackconfig
+package configkit
 
 import (
 	"fmt"
@@ -48,9 +48,9 @@ func Closest(s string, candidates []string, max int) []string {
 	return out
 }
 
-// didYouMean renders the closest candidate as ` (did you mean "x"?)`, or
+// DidYouMean renders the closest candidate as ` (did you mean "x"?)`, or
 // nothing when none is close.
-func didYouMean(s string, candidates []string) string {
+func DidYouMean(s string, candidates []string) string {
 	c := Closest(s, candidates, 1)
 	if len(c) == 0 {
 		return ""

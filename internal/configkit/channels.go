@@ -1,0 +1,78 @@
+package configkit
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// ChannelsKey is the config key of the notification channels: handles by
+// key, which monitors and tests list under `notify`.
+const ChannelsKey = "channels"
+
+var handlePattern = regexp.MustCompile(`^@[A-Za-z0-9_.\-]+$`)
+
+// Channels decodes the channels section: a map of channel key to Datadog
+// notification handle ("@slack-...", "@webhook-..."). Absent, there are
+// none.
+func (p *Problems) Channels(raw string, present bool) map[string]string {
+	out := map[string]string{}
+	if !present {
+		return out
+	}
+	m, ok := p.Section(ChannelsKey, raw, "channel key to notification handle (\"@slack-...\")")
+	if !ok {
+		return out
+	}
+	for _, key := range SortedKeys(m) {
+		path := ChannelsKey + "." + key
+		p.Key(path, key)
+		var h string
+		if !p.String(path, m[key], &h) {
+			continue
+		}
+		if !handlePattern.MatchString(h) {
+			p.Add(path, "%q is not a Datadog notification handle such as @slack-pytorch-infra-alerts or @webhook-lf-incident-io", h)
+			continue
+		}
+		out[key] = h
+	}
+	return out
+}
+
+// Notify decodes a `notify` list of channel keys into their handles, in
+// the list's order.
+func (p *Problems) Notify(path string, v any, channels map[string]string) []string {
+	var keys []string
+	if !p.StringList(path, v, "channel keys", &keys) {
+		return nil
+	}
+	known := SortedKeys(channels)
+	var handles []string
+	seen := map[string]int{}
+	for i, k := range keys {
+		ip := fmt.Sprintf("%s[%d]", path, i)
+		h, ok := channels[k]
+		if !ok {
+			p.Add(ip, "no channel %q in channels%s; channels: %s", k, DidYouMean(k, known), strings.Join(known, ", "))
+			continue
+		}
+		if j, dup := seen[k]; dup {
+			p.Add(ip, "%q is listed twice (also at [%d])", k, j)
+			continue
+		}
+		seen[k] = i
+		handles = append(handles, h)
+	}
+	return handles
+}
+
+// WithHandles renders a notification message: the text, then the channel
+// handles one a line, which is how Datadog routes a notification.
+func WithHandles(text string, handles []string) string {
+	text = strings.TrimSpace(text)
+	if len(handles) == 0 {
+		return text
+	}
+	return text + "\n\n" + strings.Join(handles, "\n")
+}

@@ -1,0 +1,150 @@
+package program
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
+	"github.com/pytorch-fdn/pytorch-datadog/monitors"
+	"github.com/pytorch-fdn/pytorch-datadog/roles"
+	"github.com/pytorch-fdn/pytorch-datadog/synthetics"
+	"github.com/pytorch-fdn/pytorch-datadog/users"
+)
+
+// Config is the decoded, validated stack config: one field per section,
+// each of its room's own type.
+type Config struct {
+	Datadog Datadog
+	// Channels are notification handles by config key.
+	Channels map[string]string
+	// Roles are the custom roles managed here, by config key.
+	Roles map[string]roles.Role
+	// Users are the Datadog users managed here, by config key.
+	Users map[string]users.User
+	// Monitors are the monitors managed here, by config key.
+	Monitors map[string]monitors.Monitor
+	// Synthetics are the synthetics API tests managed here, by config key.
+	Synthetics map[string]synthetics.Test
+}
+
+// Datadog holds the explicit provider's settings.
+type Datadog struct {
+	// APIURL is the Datadog site's API address (`datadog:apiUrl`). Required:
+	// without it the provider would fall back to DD_HOST or datadoghq.com and
+	// could act on the wrong site.
+	APIURL string
+	// APIKey and AppKey come from secret config (`datadog:apiKey`,
+	// `datadog:appKey`); empty means the provider reads DD_API_KEY and
+	// DD_APP_KEY from the environment, and the keys never reach the state.
+	APIKey string
+	AppKey string
+}
+
+// The provider's config keys the program reads.
+const (
+	KeyAPIURL = "datadog:apiUrl"
+	KeyAPIKey = "datadog:apiKey"
+	KeyAppKey = "datadog:appKey"
+)
+
+var datadogKeys = []string{KeyAPIURL, KeyAPIKey, KeyAppKey}
+
+// Sections are the keys this program reads in its own namespace, sorted:
+// the channels and every registered type's section. Any other key there is
+// a mistake (a typo such as `user` for `users`).
+func Sections() []string {
+	out := []string{kit.ChannelsKey}
+	for _, t := range Types {
+		out = append(out, t.Section)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Load decodes and validates the raw stack config, every section by its
+// own package, in the registry's order. The error joins every problem
+// found, each a *configkit.PathError.
+func Load(raw kit.Raw) (*Config, error) {
+	p := &kit.Problems{}
+	sections := Sections()
+	for _, k := range kit.SortedKeys(raw.Values) {
+		ns, name, found := strings.Cut(k, ":")
+		if found && ns == kit.Namespace && !slices.Contains(sections, name) {
+			p.Add(name, "unknown config key%s; this program reads: %s", kit.DidYouMean(name, sections), strings.Join(sections, ", "))
+		}
+	}
+	cfg := &Config{}
+	decodeDatadog(p, raw, &cfg.Datadog)
+	v, ok := raw.Get(kit.ChannelsKey)
+	cfg.Channels = p.Channels(v, ok)
+	for _, t := range Types {
+		v, ok := raw.Get(t.Section)
+		t.decode(p, v, ok, cfg)
+	}
+	for _, t := range Types {
+		ids := map[string]string{}
+		for _, e := range t.entries(cfg) {
+			ids[e.Key] = e.ImportID
+		}
+		p.UniqueImportIDs(t.Section, ids)
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+func decodeDatadog(p *kit.Problems, raw kit.Raw, out *Datadog) {
+	u, ok := raw.Values[KeyAPIURL]
+	switch {
+	case !ok:
+		p.Add(KeyAPIURL, "missing; set the Datadog site's API address: pulumi config set datadog:apiUrl https://api.us3.datadoghq.com/")
+	default:
+		parsed, err := url.Parse(u)
+		if err != nil || parsed.Scheme != "https" || parsed.Host == "" {
+			p.Add(KeyAPIURL, "must be an https:// address such as https://api.us3.datadoghq.com/, got %q", u)
+		} else {
+			out.APIURL = u
+		}
+	}
+	for _, k := range []struct {
+		key, env string
+		out      *string
+	}{{KeyAPIKey, "DD_API_KEY", &out.APIKey}, {KeyAppKey, "DD_APP_KEY", &out.AppKey}} {
+		v, set := raw.Values[k.key]
+		if !set {
+			continue
+		}
+		if !raw.Secret[k.key] {
+			// The value itself is never echoed: it is a key in plaintext.
+			p.Add(k.key, "is set in plaintext; a key must be secret: pulumi config set --secret %s, or leave it unset and export %s", k.key, k.env)
+			continue
+		}
+		if v == "" {
+			p.Add(k.key, "is empty; set it with pulumi config set --secret %s, or remove it and export %s", k.key, k.env)
+			continue
+		}
+		*k.out = v
+	}
+}
+
+// FromContext reads the keys this program knows from a running program's
+// context. Keys the program does not know are not visible through the
+// context; ddstack's stack file reader reports those.
+func FromContext(ctx *pulumi.Context) kit.Raw {
+	raw := kit.Raw{Values: map[string]string{}, Secret: map[string]bool{}}
+	keys := slices.Clone(datadogKeys)
+	for _, s := range Sections() {
+		keys = append(keys, kit.Namespace+":"+s)
+	}
+	for _, k := range keys {
+		if v, ok := ctx.GetConfig(k); ok {
+			raw.Values[k] = v
+			raw.Secret[k] = ctx.IsConfigSecret(k)
+		}
+	}
+	return raw
+}

@@ -1,0 +1,102 @@
+package roles
+
+import (
+	"fmt"
+	"strings"
+
+	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
+)
+
+// Section is the config key of the roles: `pytorch-datadog:roles`.
+const Section = "roles"
+
+// ImportID is the form of a role's import id: its UUID.
+var ImportID = kit.UUID
+
+// BuiltinRoles are the roles every Datadog organisation has. A managed role
+// may not take their names; users refer to them by exact name.
+var BuiltinRoles = []string{"Datadog Admin Role", "Datadog Read Only Role", "Datadog Standard Role"}
+
+// Role is a custom Datadog role managed here.
+type Role struct {
+	// Name is the role's display name in Datadog. Required, unique
+	// (case-insensitive), not a built-in role's name.
+	Name string
+	// Permissions are Datadog permission names (`logs_read_data`), resolved
+	// to ids through one getPermissions call. Required, at least one.
+	Permissions []string
+	// DefaultPermissionsOptOut drops the restricted permissions every role
+	// has by default; then restricted permissions may be listed. Default
+	// false, always sent explicitly so the provider never sees it unset.
+	DefaultPermissionsOptOut bool
+	// ImportID adopts an existing Datadog role (its UUID) instead of
+	// creating one.
+	ImportID string
+}
+
+// Decode decodes and validates the roles section (raw as the engine passes
+// it: JSON), reporting every problem to p. An absent section is no roles.
+func Decode(p *kit.Problems, raw string, present bool) map[string]Role {
+	out := map[string]Role{}
+	if !present {
+		return out
+	}
+	m, ok := p.Section(Section, raw, "role key to role ({name, permissions, defaultPermissionsOptOut})")
+	if !ok {
+		return out
+	}
+	byName := map[string]string{}
+	for _, key := range kit.SortedKeys(m) {
+		path := Section + "." + key
+		p.Key(path, key)
+		var r Role
+		valid := p.Object(path, m[key], "a role ({name, permissions, defaultPermissionsOptOut})", []kit.Field{
+			{Name: "name", Required: true, Decode: func(fp string, v any) {
+				if p.String(fp, v, &r.Name) {
+					checkName(p, fp, r.Name)
+				}
+			}},
+			{Name: "permissions", Required: true, Decode: func(fp string, v any) {
+				p.StringList(fp, v, "Datadog permission names", &r.Permissions)
+				if _, isList := v.([]any); isList && len(r.Permissions) == 0 {
+					p.Add(fp, "is empty; list the permission names the role grants (for example logs_read_data)")
+				}
+				seen := map[string]int{}
+				for i, perm := range r.Permissions {
+					if j, dup := seen[perm]; dup {
+						p.Add(fmt.Sprintf("%s[%d]", fp, i), "%q is listed twice (also at [%d])", perm, j)
+					}
+					seen[perm] = i
+				}
+			}},
+			{Name: "defaultPermissionsOptOut", Decode: func(fp string, v any) { p.Bool(fp, v, &r.DefaultPermissionsOptOut) }},
+			ImportID.Field(p, &r.ImportID),
+		})
+		if !valid {
+			continue
+		}
+		if r.Name != "" {
+			folded := strings.ToLower(r.Name)
+			if other, dup := byName[folded]; dup {
+				p.Add(path+".name", "%q is also the name of roles.%s; role names must be unique", r.Name, other)
+			}
+			byName[folded] = key
+			for _, b := range BuiltinRoles {
+				if strings.EqualFold(b, r.Name) {
+					p.Add(path+".name", "%q is the name of a role Datadog manages; choose another name, or refer to %q from users without defining it", r.Name, b)
+				}
+			}
+		}
+		out[key] = r
+	}
+	return out
+}
+
+func checkName(p *kit.Problems, path, name string) {
+	switch {
+	case strings.TrimSpace(name) == "":
+		p.Add(path, "is empty; give the role its display name in Datadog")
+	case strings.TrimSpace(name) != name:
+		p.Add(path, "%q has leading or trailing spaces", name)
+	}
+}

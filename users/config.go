@@ -1,0 +1,192 @@
+package users
+
+import (
+	"fmt"
+	"net/mail"
+	"slices"
+	"strings"
+
+	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
+	"github.com/pytorch-fdn/pytorch-datadog/roles"
+)
+
+// Section is the config key of the users: `pytorch-datadog:users`.
+const Section = "users"
+
+// ImportID is the form of a user's import id: its UUID.
+var ImportID = kit.UUID
+
+// User is a Datadog user managed here.
+type User struct {
+	// Email is the login address. Required, unique (case-insensitive).
+	Email string
+	// Roles are the user's roles, resolved from the config's role entries.
+	Roles []RoleRef
+	// Disabled keeps the user but blocks the login. Default false.
+	Disabled bool
+	// Name is the display name; unset leaves it to Datadog.
+	Name *string
+	// SendUserInvitation; unset leaves the provider's default (send one).
+	SendUserInvitation *bool
+	// ImportID adopts an existing Datadog user (its UUID).
+	ImportID string
+}
+
+// RoleRef is one entry of a user's roles: a role managed here (by its config
+// key) or a role that exists in Datadog (by its exact name).
+type RoleRef struct {
+	// Managed is the config key of a role managed here, or "".
+	Managed string
+	// Datadog is the exact name of a role that exists in Datadog, or "".
+	Datadog string
+}
+
+func (r RoleRef) String() string {
+	if r.Managed != "" {
+		return "managed role " + r.Managed
+	}
+	return "Datadog role " + r.Datadog
+}
+
+// Decode decodes and validates the users section against the managed
+// roles, reporting every problem to p. The stack must manage at least one
+// user.
+func Decode(p *kit.Problems, raw string, present bool, managed map[string]roles.Role) map[string]User {
+	out := map[string]User{}
+	if !present {
+		p.Add(Section, "missing; the stack must manage at least one user (pulumi config set --path 'users.jane-smith.email' jane.smith@example.org)")
+		return out
+	}
+	m, ok := p.Section(Section, raw, "user key to user ({email, roles, disabled, name, sendUserInvitation})")
+	if !ok {
+		return out
+	}
+	if len(m) == 0 {
+		p.Add(Section, "is empty; the stack must manage at least one user")
+		return out
+	}
+	refs := newResolver(managed)
+	byEmail := map[string]string{}
+	for _, key := range kit.SortedKeys(m) {
+		path := Section + "." + key
+		p.Key(path, key)
+		var u User
+		var roleNames []string
+		rolesOK := false
+		valid := p.Object(path, m[key], "a user ({email, roles, disabled, name, sendUserInvitation})", []kit.Field{
+			{Name: "email", Required: true, Decode: func(fp string, v any) {
+				if p.String(fp, v, &u.Email) {
+					checkEmail(p, fp, u.Email)
+				}
+			}},
+			{Name: "roles", Required: true, Decode: func(fp string, v any) {
+				rolesOK = p.StringList(fp, v, "role names", &roleNames)
+			}},
+			{Name: "disabled", Decode: func(fp string, v any) { p.Bool(fp, v, &u.Disabled) }},
+			{Name: "name", Decode: func(fp string, v any) { p.OptString(fp, v, &u.Name) }},
+			{Name: "sendUserInvitation", Decode: func(fp string, v any) { p.OptBool(fp, v, &u.SendUserInvitation) }},
+			ImportID.Field(p, &u.ImportID),
+		})
+		if !valid {
+			continue
+		}
+		if rolesOK {
+			if len(roleNames) == 0 {
+				p.Add(path+".roles", "is empty; give the user at least one role, for example [\"Datadog Read Only Role\"]")
+			}
+			seen := map[RoleRef]int{}
+			for i, name := range roleNames {
+				rp := fmt.Sprintf("%s.roles[%d]", path, i)
+				ref, err := refs.resolve(name)
+				if err != "" {
+					p.Add(rp, "%s", err)
+					continue
+				}
+				if j, dup := seen[ref]; dup {
+					p.Add(rp, "names the same role as roles[%d] (%s)", j, ref)
+					continue
+				}
+				seen[ref] = i
+				u.Roles = append(u.Roles, ref)
+			}
+		}
+		if u.Email != "" {
+			folded := strings.ToLower(u.Email)
+			if other, dup := byEmail[folded]; dup {
+				p.Add(path+".email", "%q is also the email of users.%s; each Datadog user has one entry", u.Email, other)
+			}
+			byEmail[folded] = key
+		}
+		out[key] = u
+	}
+	return out
+}
+
+func checkEmail(p *kit.Problems, path, email string) {
+	addr, err := mail.ParseAddress(email)
+	_, domain, _ := strings.Cut(email, "@")
+	if err != nil || addr.Address != email || addr.Name != "" || !strings.Contains(domain, ".") || strings.ContainsAny(email, " <>") {
+		p.Add(path, "%q is not an email address; write it bare, as jane.smith@example.org", email)
+	}
+}
+
+// resolver turns an entry of a user's roles into a RoleRef: a managed role by
+// its key or its name, a built-in Datadog role by its exact name, or another
+// role that exists in Datadog by a name that cannot be a typo of any of
+// those.
+type resolver struct {
+	byKey  map[string]string // key -> key
+	byName map[string]string // name -> key
+	known  []string          // every key, managed name and built-in name
+}
+
+func newResolver(managed map[string]roles.Role) *resolver {
+	r := &resolver{byKey: map[string]string{}, byName: map[string]string{}}
+	for _, key := range kit.SortedKeys(managed) {
+		r.byKey[key] = key
+		r.known = append(r.known, key)
+		if name := managed[key].Name; name != "" {
+			r.byName[name] = key
+			r.known = append(r.known, name)
+		}
+	}
+	r.known = append(r.known, roles.BuiltinRoles...)
+	return r
+}
+
+// resolve returns the reference, or a message saying why the entry names no
+// role.
+func (r *resolver) resolve(name string) (RoleRef, string) {
+	switch {
+	case strings.TrimSpace(name) == "":
+		return RoleRef{}, "is empty; name a role managed here (its key or name) or an existing Datadog role such as \"Datadog Read Only Role\""
+	case strings.TrimSpace(name) != name:
+		return RoleRef{}, fmt.Sprintf("%q has leading or trailing spaces", name)
+	}
+	if key, ok := r.byKey[name]; ok {
+		return RoleRef{Managed: key}, ""
+	}
+	if key, ok := r.byName[name]; ok {
+		return RoleRef{Managed: key}, ""
+	}
+	if slices.Contains(roles.BuiltinRoles, name) {
+		return RoleRef{Datadog: name}, ""
+	}
+	if close := kit.Closest(name, r.known, 1); len(close) > 0 {
+		return RoleRef{}, fmt.Sprintf("no managed role or Datadog role named %q (did you mean %q?)", name, close[0])
+	}
+	if kit.IsKey(name) {
+		// Datadog role names are display names ("Datadog Read Only Role");
+		// a bare lowercase word is almost always a mistyped or missing key.
+		return RoleRef{}, fmt.Sprintf("no managed role with key %q; managed roles: %s; a Datadog role is named by its exact display name, such as %q",
+			name, r.managedList(), roles.BuiltinRoles[1])
+	}
+	return RoleRef{Datadog: name}, ""
+}
+
+func (r *resolver) managedList() string {
+	if len(r.byKey) == 0 {
+		return "none"
+	}
+	return strings.Join(kit.SortedKeys(r.byKey), ", ")
+}
