@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -12,9 +13,12 @@ import (
 )
 
 type step struct {
-	Uses string            `yaml:"uses"`
-	Run  string            `yaml:"run"`
-	With map[string]string `yaml:"with"`
+	ID              string            `yaml:"id"`
+	If              string            `yaml:"if"`
+	ContinueOnError string            `yaml:"continue-on-error"`
+	Uses            string            `yaml:"uses"`
+	Run             string            `yaml:"run"`
+	With            map[string]string `yaml:"with"`
 }
 
 type job struct {
@@ -105,7 +109,7 @@ func TestWorkflowsPinPulumiAtTheSDKsVersions(t *testing.T) {
 			}
 		}
 	}
-	assert.Equal(t, 3, commands, "preview on pull requests, up on main, preview for drift")
+	assert.Equal(t, 6, commands, "preview on pull requests; on main up, then refresh and up (with a repair when that refresh fails); preview for drift")
 }
 
 func TestApplyNeverRunsTwiceAtOnce(t *testing.T) {
@@ -117,8 +121,56 @@ func TestApplyNeverRunsTwiceAtOnce(t *testing.T) {
 	assert.Equal(t, "pulumi-prod", up.Concurrency.Group)
 	assert.False(t, up.Concurrency.CancelInProgress, "an apply is never cancelled half-way")
 	steps := pulumiSteps(up)
-	require.Len(t, steps, 1)
-	assert.Equal(t, "up", steps[0].With["command"])
+	require.Len(t, steps, 4)
+	for _, s := range steps {
+		assert.Equal(t, "up", s.With["command"])
+	}
+	assert.Empty(t, steps[0].With["refresh"], "the change first, without refresh: an imported AWS account cannot be refreshed before an up")
+	assert.Equal(t, "true", steps[1].With["refresh"], "then refresh and up, which restores drift")
+	assert.Equal(t, "restore", steps[1].ID)
+	assert.Equal(t, "true", steps[1].ContinueOnError)
+	for _, s := range steps[2:] {
+		assert.Equal(t, "steps.restore.outcome == 'failure'", s.If, "the repair runs only when the refresh failed")
+	}
+	assert.Empty(t, steps[2].With["refresh"], "the repair: an up without refresh")
+	assert.Equal(t, "true", steps[3].With["refresh"], "then the refresh again, which fails the job if it fails")
+	assert.Empty(t, steps[3].ContinueOnError)
+}
+
+// Every job that runs Pulumi hands the webhook's bearer token to the
+// set-up action from the repository secret, so previews and ups have it.
+func TestPulumiJobsGetTheWebhookSecret(t *testing.T) {
+	t.Parallel()
+	for _, f := range []string{"apply.yml", "drift.yml", "pull-request.yml"} {
+		var wf workflow
+		readYAML(t, ".github/workflows/"+f, &wf)
+		for name, j := range wf.Jobs {
+			if len(pulumiSteps(j)) == 0 {
+				continue
+			}
+			found := false
+			for _, s := range j.Steps {
+				if s.Uses == "./.github/actions/pulumi" {
+					found = true
+					assert.Equal(t, "${{ secrets.INCIDENT_IO_BEARER }}", s.With["incident-io-bearer"], "%s %s", f, name)
+				}
+			}
+			assert.True(t, found, "%s %s", f, name)
+		}
+	}
+	var setup struct {
+		Runs struct{ Steps []step } `yaml:"runs"`
+	}
+	readYAML(t, ".github/actions/pulumi/action.yml", &setup)
+	found := false
+	for _, s := range setup.Runs.Steps {
+		if strings.Contains(s.Run, "secrets.incident-io-bearer") {
+			found = true
+			assert.Contains(t, s.Run, "--secret", "set as secret config")
+			assert.NotContains(t, s.Run, "${{", "the value comes through the environment, not the command line")
+		}
+	}
+	assert.True(t, found)
 }
 
 func TestDriftFailsOnChangesAndWritesNoState(t *testing.T) {

@@ -50,18 +50,25 @@ type Monitor struct {
 	Message string
 	// Notify are the handles of the channels notified, in config order.
 	Notify []string
-	// RenotifyInterval is in minutes; 0 never renotifies.
-	RenotifyInterval int
+	// RenotifyInterval is in minutes; 0 never renotifies; nil leaves
+	// Datadog's (never).
+	RenotifyInterval *int
 	// EvaluationDelay is in seconds; 0 evaluates at once.
 	EvaluationDelay int
-	// OnMissingData is for event and log monitors; "" leaves Datadog's.
+	// OnMissingData says what a window without data means; "" leaves
+	// Datadog's.
 	OnMissingData string
+	// NotifyNoData and NotifyAudit; nil leaves Datadog's (false). Datadog
+	// refuses notifyNoData together with onMissingData.
+	NotifyNoData, NotifyAudit *bool
 	// RequireFullWindow; default false, so sparse data still evaluates.
 	RequireFullWindow bool
 	// IncludeTags puts the triggering tags in the notification title;
 	// default true, as in Datadog.
 	IncludeTags bool
-	// Tags are the monitor's tags.
+	// Tags are the monitor's tags; always sent, [] when none, so that the
+	// stack owns them: a tag added in the UI is drift, and a tag left from
+	// before adoption is removed.
 	Tags []string
 	// Priority from 1 (highest) to 5; 0 leaves it unset.
 	Priority int
@@ -96,7 +103,7 @@ func Decode(p *kit.Problems, raw string, present bool, channels map[string]strin
 	for _, key := range kit.SortedKeys(m) {
 		path := Section + "." + key
 		p.Key(path, key)
-		mon := Monitor{Window: DefaultWindow, Comparator: ">", IncludeTags: true}
+		mon := Monitor{Window: DefaultWindow, Comparator: ">", IncludeTags: true, Tags: []string{}}
 		hasCritical := false
 		fields := []kit.Field{
 			{Name: "name", Required: true, Decode: func(fp string, v any) { p.String(fp, v, &mon.Name); p.NonEmpty(fp, mon.Name) }},
@@ -115,9 +122,16 @@ func Decode(p *kit.Problems, raw string, present bool, channels map[string]strin
 			{Name: "warningRecovery", Decode: func(fp string, v any) { p.OptNumber(fp, v, &mon.WarningRecovery) }},
 			{Name: "message", Required: true, Decode: func(fp string, v any) { p.String(fp, v, &mon.Message); p.NonEmpty(fp, mon.Message) }},
 			{Name: "notify", Decode: func(fp string, v any) { mon.Notify = p.Notify(fp, v, channels) }},
-			{Name: "renotifyInterval", Decode: func(fp string, v any) { p.Int(fp, v, 0, 525600, &mon.RenotifyInterval) }},
+			{Name: "renotifyInterval", Decode: func(fp string, v any) {
+				var n int
+				if p.Int(fp, v, 0, 525600, &n) {
+					mon.RenotifyInterval = &n
+				}
+			}},
 			{Name: "evaluationDelay", Decode: func(fp string, v any) { p.Int(fp, v, 0, 86400, &mon.EvaluationDelay) }},
 			{Name: "onMissingData", Decode: func(fp string, v any) { p.Enum(fp, v, onMissingData, &mon.OnMissingData) }},
+			{Name: "notifyNoData", Decode: func(fp string, v any) { p.OptBool(fp, v, &mon.NotifyNoData) }},
+			{Name: "notifyAudit", Decode: func(fp string, v any) { p.OptBool(fp, v, &mon.NotifyAudit) }},
 			{Name: "requireFullWindow", Decode: func(fp string, v any) { p.Bool(fp, v, &mon.RequireFullWindow) }},
 			{Name: "includeTags", Decode: func(fp string, v any) { p.Bool(fp, v, &mon.IncludeTags) }},
 			{Name: "tags", Decode: func(fp string, v any) { p.StringList(fp, v, "tags", &mon.Tags) }},
@@ -129,6 +143,9 @@ func Decode(p *kit.Problems, raw string, present bool, channels map[string]strin
 			continue
 		}
 		checkKind(p, path, mon, mp)
+		if mon.OnMissingData != "" && mon.NotifyNoData != nil {
+			p.Add(path+".notifyNoData", "goes with onMissingData only in Datadog's older form; keep onMissingData and remove notifyNoData")
+		}
 		if hasCritical {
 			checkThresholds(p, path, mon)
 		}
@@ -160,9 +177,6 @@ func checkKind(p *kit.Problems, path string, mon Monitor, set map[string]any) {
 		}
 		if hasWindow {
 			p.Add(path+".window", "is for event and log monitors; a metric query carries its own window, as sum(last_5m):...")
-		}
-		if mon.OnMissingData != "" {
-			p.Add(path+".onMissingData", "is for event and log monitors")
 		}
 	case Event, Log:
 		if !hasSearch {

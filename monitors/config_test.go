@@ -97,8 +97,10 @@ func TestDecodeReportsOneProblem(t *testing.T) {
 			"monitors.m.search", "is for event and log monitors; a metric monitor has a query"},
 		"metric monitor with a window": {metric(`, "window": "5m"`),
 			"monitors.m.window", "a metric query carries its own window"},
-		"onMissingData on a metric monitor": {metric(`, "onMissingData": "resolve"`),
-			"monitors.m.onMissingData", "is for event and log monitors"},
+		"notifyNoData with onMissingData": {metric(`, "onMissingData": "resolve", "notifyNoData": false`),
+			"monitors.m.notifyNoData", "keep onMissingData and remove notifyNoData"},
+		"notifyAudit not a boolean": {metric(`, "notifyAudit": "no"`),
+			"monitors.m.notifyAudit", "must be true or false"},
 		"warning above critical": {metric(`, "warning": 20`),
 			"monitors.m.warning", "must be below critical (10) for comparator >"},
 		"warning equal to critical": {metric(`, "warning": 10`),
@@ -275,7 +277,7 @@ func TestDecodeDefaults(t *testing.T) {
 	require.Empty(t, problems)
 	assert.Equal(t, monitors.Monitor{
 		Name: "E", Kind: monitors.Event, Search: "source:sns", Window: monitors.DefaultWindow,
-		Comparator: ">", Critical: 0, Message: "m", IncludeTags: true,
+		Comparator: ">", Critical: 0, Message: "m", IncludeTags: true, Tags: []string{},
 		Notify: []string{"@webhook-lf", "@slack-infra"},
 	}, got["e"], "defaults, and handles in the order notified")
 	assert.Equal(t, "5m", monitors.DefaultWindow)
@@ -285,7 +287,7 @@ func TestDecodeDefaults(t *testing.T) {
 	assert.True(t, m.IncludeTags, "Datadog's default")
 	assert.False(t, m.RequireFullWindow, "sparse data still evaluates")
 	assert.Empty(t, m.Notify)
-	assert.Zero(t, m.RenotifyInterval)
+	assert.Nil(t, m.RenotifyInterval)
 	assert.Zero(t, m.Priority)
 	assert.Empty(t, m.OnMissingData)
 	assert.Nil(t, m.Warning)
@@ -310,7 +312,7 @@ func TestDecodeEveryField(t *testing.T) {
 				Name: "DLQ", Kind: monitors.Metric, Query: "sum(last_5m):max:aws.sqs.number_of_messages_sent{queuename:dlq}.as_count()",
 				Window: monitors.DefaultWindow, Comparator: ">=", Critical: 5000, Warning: ptr(1000), CriticalRecovery: ptr(4000),
 				WarningRecovery: ptr(500.5), Message: "Check the scale-up logs.", Notify: []string{"@slack-infra"},
-				RenotifyInterval: 60, EvaluationDelay: 900, RequireFullWindow: true, IncludeTags: false,
+				RenotifyInterval: intp(60), EvaluationDelay: 900, RequireFullWindow: true, IncludeTags: false,
 				Tags: []string{"team:infra", "service:ali"}, Priority: 1, ImportID: "12345678",
 			}},
 		"log below": {`{"quiet": {
@@ -320,7 +322,7 @@ func TestDecodeEveryField(t *testing.T) {
 			monitors.Monitor{
 				Name: "Quiet", Kind: monitors.Log, Search: "service:cdn status:ok", Window: "1h", Comparator: "<",
 				Critical: 10, Warning: ptr(20), CriticalRecovery: ptr(15), WarningRecovery: ptr(25),
-				OnMissingData: "show_and_notify_no_data", Message: "Too quiet.", IncludeTags: true,
+				OnMissingData: "show_and_notify_no_data", Message: "Too quiet.", IncludeTags: true, Tags: []string{},
 			}},
 	}
 	for name, tc := range tests {

@@ -86,8 +86,14 @@ func New(ctx *pulumi.Context, monitors map[string]Monitor, opts ...pulumi.Resour
 			RequireFullWindow: pulumi.Bool(m.RequireFullWindow),
 			IncludeTags:       pulumi.Bool(m.IncludeTags),
 		}
-		if m.RenotifyInterval > 0 {
-			a.RenotifyInterval = pulumi.Int(m.RenotifyInterval)
+		if m.RenotifyInterval != nil {
+			a.RenotifyInterval = pulumi.Int(*m.RenotifyInterval)
+		}
+		if m.NotifyNoData != nil {
+			a.NotifyNoData = pulumi.Bool(*m.NotifyNoData)
+		}
+		if m.NotifyAudit != nil {
+			a.NotifyAudit = pulumi.Bool(*m.NotifyAudit)
 		}
 		if m.EvaluationDelay > 0 {
 			a.EvaluationDelay = pulumi.Int(m.EvaluationDelay)
@@ -95,9 +101,8 @@ func New(ctx *pulumi.Context, monitors map[string]Monitor, opts ...pulumi.Resour
 		if m.OnMissingData != "" {
 			a.OnMissingData = pulumi.String(m.OnMissingData)
 		}
-		if len(m.Tags) > 0 {
-			a.Tags = pulumi.ToStringArray(m.Tags)
-		}
+		// Always sent, [] when none: see Monitor.Tags.
+		a.Tags = pulumi.ToStringArray(append([]string{}, m.Tags...))
 		if m.Priority > 0 {
 			a.Priority = pulumi.String(strconv.Itoa(m.Priority))
 		}

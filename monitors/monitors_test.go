@@ -67,7 +67,7 @@ func TestNewPinsEveryInput(t *testing.T) {
 		"sns": {
 			Name: "SNS", Kind: monitors.Event, Comparator: ">", Window: "5m",
 			Search:   `source:amazon_sns @title:"ALI ValidationException Detected"`,
-			Critical: 0, RenotifyInterval: 60, OnMissingData: "resolve", IncludeTags: true,
+			Critical: 0, RenotifyInterval: intp(60), OnMissingData: "resolve", IncludeTags: true,
 			Message: "Review the logs.", Tags: []string{"team:infra"}, Priority: 2,
 		},
 		"spike": {
@@ -92,6 +92,7 @@ func TestNewPinsEveryInput(t *testing.T) {
 		"monitorThresholds": map[string]any{"critical": "5000", "warning": "1000"},
 		"includeTags":       false,
 		"requireFullWindow": false,
+		"tags":              []any{},
 	}, got.inputs["dlq"])
 	assert.Equal(t, map[string]any{
 		"name":              "SNS",
@@ -114,6 +115,7 @@ func TestNewPinsEveryInput(t *testing.T) {
 		"monitorThresholds": map[string]any{"critical": "250", "criticalRecovery": "100"},
 		"includeTags":       true,
 		"requireFullWindow": true,
+		"tags":              []any{},
 		"evaluationDelay":   int64(60),
 	}, got.inputs["spike"])
 	assert.Equal(t, map[string]any{
@@ -124,6 +126,7 @@ func TestNewPinsEveryInput(t *testing.T) {
 		"monitorThresholds": map[string]any{"critical": "0.5", "warning": "1.5", "criticalRecovery": "1", "warningRecovery": "2"},
 		"includeTags":       true,
 		"requireFullWindow": false,
+		"tags":              []any{},
 		"priority":          "5",
 	}, got.inputs["quiet"])
 
@@ -222,6 +225,9 @@ func TestDecodedMonitorRegisters(t *testing.T) {
 		"monitorThresholds": map[string]any{"critical": "0"},
 		"includeTags":       true,
 		"requireFullWindow": false,
+		"tags":              []any{},
 	}, got.inputs["sns"])
 	assert.Equal(t, "42", got.byName["sns"].ImportID)
 }
+
+func intp(n int) *int { return &n }

@@ -7,11 +7,16 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/pytorch-fdn/pytorch-datadog/awsaccounts"
+	"github.com/pytorch-fdn/pytorch-datadog/dashboards"
 	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 	"github.com/pytorch-fdn/pytorch-datadog/monitors"
 	"github.com/pytorch-fdn/pytorch-datadog/roles"
+	"github.com/pytorch-fdn/pytorch-datadog/slack"
 	"github.com/pytorch-fdn/pytorch-datadog/synthetics"
+	"github.com/pytorch-fdn/pytorch-datadog/teams"
 	"github.com/pytorch-fdn/pytorch-datadog/users"
+	"github.com/pytorch-fdn/pytorch-datadog/webhooks"
 )
 
 // Config is the decoded, validated stack config: one field per section,
@@ -28,6 +33,16 @@ type Config struct {
 	Monitors map[string]monitors.Monitor
 	// Synthetics are the synthetics API tests managed here, by config key.
 	Synthetics map[string]synthetics.Test
+	// Teams, SlackChannels, Webhooks, Dashboards and AWSAccounts are the
+	// other types managed here, by config key.
+	Teams         map[string]teams.Team
+	SlackChannels map[string]slack.Channel
+	Webhooks      map[string]webhooks.Webhook
+	Dashboards    map[string]dashboards.Dashboard
+	AWSAccounts   map[string]awsaccounts.Account
+	// Secrets are values by name from secret config (`secrets`), which
+	// resources take without showing them (a webhook's bearer token).
+	Secrets map[string]string
 }
 
 // Datadog holds the explicit provider's settings.
@@ -56,7 +71,7 @@ var datadogKeys = []string{KeyAPIURL, KeyAPIKey, KeyAppKey}
 // the channels and every registered type's section. Any other key there is
 // a mistake (a typo such as `user` for `users`).
 func Sections() []string {
-	out := []string{kit.ChannelsKey}
+	out := []string{kit.ChannelsKey, kit.SecretsKey}
 	for _, t := range Types {
 		out = append(out, t.Section)
 	}
@@ -80,9 +95,13 @@ func Load(raw kit.Raw) (*Config, error) {
 	decodeDatadog(p, raw, &cfg.Datadog)
 	v, ok := raw.Get(kit.ChannelsKey)
 	cfg.Channels = p.Channels(v, ok)
+	cfg.Secrets = p.Secrets(raw)
 	for _, t := range Types {
 		v, ok := raw.Get(t.Section)
 		t.decode(p, v, ok, cfg)
+		if t.channels != nil {
+			addChannels(p, cfg.Channels, t.Section, t.channels(cfg))
+		}
 	}
 	for _, t := range Types {
 		ids := map[string]string{}
@@ -95,6 +114,19 @@ func Load(raw kit.Raw) (*Config, error) {
 		return nil, err
 	}
 	return cfg, nil
+}
+
+// addChannels adds a type's entries to the channels monitors and tests may
+// notify; a key that is a channel already is an error, as one key names
+// one handle.
+func addChannels(p *kit.Problems, channels map[string]string, section string, more map[string]string) {
+	for _, key := range kit.SortedKeys(more) {
+		if h, dup := channels[key]; dup {
+			p.Add(section+"."+key, "%q is also a channel key (for %s); each channel key names one handle: rename one of them", key, h)
+			continue
+		}
+		channels[key] = more[key]
+	}
 }
 
 func decodeDatadog(p *kit.Problems, raw kit.Raw, out *Datadog) {
@@ -147,4 +179,28 @@ func FromContext(ctx *pulumi.Context) kit.Raw {
 		}
 	}
 	return raw
+}
+
+// MissingSecrets lists the secrets the config refers to that secret config
+// does not hold, sorted: Run refuses to register anything without them, as
+// a preview would.
+func MissingSecrets(cfg *Config) []string {
+	var out []string
+	for _, name := range webhooks.SecretNames(cfg.Webhooks) {
+		if _, ok := cfg.Secrets[name]; !ok {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// missingSecretsError reports each missing secret at its path, with the
+// command that sets it.
+func missingSecretsError(missing []string) error {
+	p := &kit.Problems{}
+	for _, name := range missing {
+		p.Add(kit.SecretsKey+"."+name, "not set; pulumi config set --secret --path '%s.%s' (the workflows set it from the repository secret %s)",
+			kit.SecretsKey, name, webhooks.WorkflowSecret(name))
+	}
+	return p.Err()
 }

@@ -9,11 +9,16 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pytorch-fdn/pytorch-datadog/awsaccounts"
+	"github.com/pytorch-fdn/pytorch-datadog/dashboards"
 	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 	"github.com/pytorch-fdn/pytorch-datadog/monitors"
 	"github.com/pytorch-fdn/pytorch-datadog/roles"
+	"github.com/pytorch-fdn/pytorch-datadog/slack"
 	"github.com/pytorch-fdn/pytorch-datadog/synthetics"
+	"github.com/pytorch-fdn/pytorch-datadog/teams"
 	"github.com/pytorch-fdn/pytorch-datadog/users"
+	"github.com/pytorch-fdn/pytorch-datadog/webhooks"
 )
 
 const testAPIURL = "https://api.us3.datadoghq.com/"
@@ -83,25 +88,38 @@ func requireProblem(t *testing.T, r kit.Raw, path string, contains ...string) []
 	return nil
 }
 
-// full is a valid config with every section.
+// full is a valid config with every section: a Slack channel and a webhook
+// that the monitor and a test notify, and the secret the webhook's header
+// takes.
 func full() kit.Raw {
-	return rawConfig(map[string]*string{
+	r := rawConfig(map[string]*string{
 		ns(kit.ChannelsKey): str(`{"infra": "@slack-infra", "lf": "@webhook-lf"}`),
+		ns(kit.SecretsKey):  str(`{"pager-token": "t0ken-value"}`),
 		ns(roles.Section):   str(`{"readers": {"name": "Readers", "permissions": ["logs_read_data"], "importId": "11111111-2222-3333-4444-555555555555"}}`),
 		ns(users.Section): str(`{
 			"jane": {"email": "Jane@Example.org", "roles": ["Readers", "Datadog Read Only Role"]},
 			"amy": {"email": "amy@example.org", "roles": ["readers"], "importId": "66666666-7777-8888-9999-000000000000"}
 		}`),
-		ns(monitors.Section): str(`{"dlq": {"name": "DLQ", "kind": "metric", "query": "sum(last_5m):max:q{*}", "critical": 5, "message": "m", "notify": ["lf", "infra"], "importId": "12345"}}`),
+		ns(teams.Section): str(`{
+			"staff": {"name": "Staff", "description": "Everyone.", "members": ["jane", "amy"]},
+			"ops": {"name": "Ops", "description": "On call.", "handle": "ops-team", "importId": "77777777-2222-3333-4444-555555555555"}
+		}`),
+		ns(slack.Section):    str(`{"ops-slack": {"account": "PyTorch", "channel": "#ops", "importId": "PyTorch:#ops"}}`),
+		ns(webhooks.Section): str(`{"pager": {"url": "https://pager.example.org/hook", "payload": {"text": "$EVENT_MSG"}, "headers": {"Authorization": {"secret": "pager-token", "prefix": "Bearer "}}}}`),
+		ns(monitors.Section): str(`{"dlq": {"name": "DLQ", "kind": "metric", "query": "sum(last_5m):max:q{*}", "critical": 5, "message": "m", "notify": ["lf", "infra", "pager"], "importId": "12345"}}`),
 		ns(synthetics.Section): str(`{
-			"site": {"name": "Site", "url": "https://pytorch.org", "message": "m", "notify": ["infra"],
+			"site": {"name": "Site", "url": "https://pytorch.org", "message": "m", "notify": ["infra", "ops-slack"],
 				"assertions": [{"type": "statusCode", "operator": "is", "target": 200}], "importId": "abc-123-xyz"},
 			"cert": {"name": "Cert", "kind": "ssl", "host": "pytorch.org", "message": "m",
 				"assertions": [{"type": "certificate", "operator": "isInMoreThan", "target": 14}]}
 		}`),
+		ns(dashboards.Section):             str(`{"status": {"title": "Status", "layoutType": "ordered", "widgets": [{"monitorSummary": {}}], "importId": "abc-def-ghi"}}`),
+		ns(awsaccounts.Section):            str(`{"main": {"accountId": "123456789012", "roleName": "DatadogIntegrationRole"}}`),
 		"pulumi:disable-default-providers": str(`["datadog"]`),
 		"aws:region":                       str("us-west-2"),
 	})
+	r.Secret[ns(kit.SecretsKey)] = true
+	return r
 }
 
 func TestLoadValid(t *testing.T) {
@@ -110,16 +128,27 @@ func TestLoadValid(t *testing.T) {
 	require.NoError(t, err)
 
 	assert.Equal(t, Datadog{APIURL: testAPIURL}, cfg.Datadog, "no keys in config: the provider reads them from the environment")
-	assert.Equal(t, map[string]string{"infra": "@slack-infra", "lf": "@webhook-lf"}, cfg.Channels)
+	assert.Equal(t, map[string]string{
+		"infra": "@slack-infra", "lf": "@webhook-lf",
+		"ops-slack": "@slack-PyTorch-ops", "pager": "@webhook-pager",
+	}, cfg.Channels, "the Slack channels' and webhooks' keys are channels too")
+	assert.Equal(t, map[string]string{"pager-token": "t0ken-value"}, cfg.Secrets)
+	assert.Empty(t, MissingSecrets(cfg))
 	assert.Equal(t, []string{"readers"}, kit.SortedKeys(cfg.Roles))
 	assert.Equal(t, []string{"amy", "jane"}, kit.SortedKeys(cfg.Users))
 	assert.Equal(t, []users.RoleRef{{Managed: "readers"}, {Datadog: "Datadog Read Only Role"}}, cfg.Users["jane"].Roles,
 		"roles are decoded before users: a user names a managed role by its display name")
-	assert.Equal(t, []string{"@webhook-lf", "@slack-infra"}, cfg.Monitors["dlq"].Notify,
+	assert.Equal(t, []string{"jane", "amy"}, cfg.Teams["staff"].Members, "users are decoded before teams: members are user keys")
+	assert.Equal(t, "ops-team", cfg.Teams["ops"].Handle)
+	assert.Equal(t, []string{"ops-slack"}, kit.SortedKeys(cfg.SlackChannels))
+	assert.Equal(t, []string{"pager"}, kit.SortedKeys(cfg.Webhooks))
+	assert.Equal(t, []string{"@webhook-lf", "@slack-infra", "@webhook-pager"}, cfg.Monitors["dlq"].Notify,
 		"channels are decoded before monitors: notify resolves to handles, in the list's order")
 	assert.Equal(t, []string{"cert", "site"}, kit.SortedKeys(cfg.Synthetics))
-	assert.Equal(t, []string{"@slack-infra"}, cfg.Synthetics["site"].Notify)
+	assert.Equal(t, []string{"@slack-infra", "@slack-PyTorch-ops"}, cfg.Synthetics["site"].Notify)
 	assert.Equal(t, "abc-123-xyz", cfg.Synthetics["site"].ImportID)
+	assert.Equal(t, "Status", cfg.Dashboards["status"].Title)
+	assert.Equal(t, "123456789012", cfg.AWSAccounts["main"].AccountID)
 }
 
 func TestLoadOptionalSectionsAbsent(t *testing.T) {
@@ -127,20 +156,19 @@ func TestLoadOptionalSectionsAbsent(t *testing.T) {
 	cfg, err := Load(rawConfig(nil))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"a"}, kit.SortedKeys(cfg.Users))
-	for name, n := range map[string]int{
-		"channels": len(cfg.Channels), "roles": len(cfg.Roles), "monitors": len(cfg.Monitors), "synthetics": len(cfg.Synthetics),
+	for name, m := range map[string]any{
+		"channels": cfg.Channels, "secrets": cfg.Secrets, "roles": cfg.Roles, "teams": cfg.Teams,
+		"slackChannels": cfg.SlackChannels, "webhooks": cfg.Webhooks, "monitors": cfg.Monitors,
+		"synthetics": cfg.Synthetics, "dashboards": cfg.Dashboards, "awsAccounts": cfg.AWSAccounts,
 	} {
-		assert.Zero(t, n, name)
+		assert.NotNil(t, m, "%s: an absent section is an empty map, never nil", name)
+		assert.Empty(t, m, name)
 	}
-	assert.NotNil(t, cfg.Roles, "an absent section is an empty map, never nil")
-	assert.NotNil(t, cfg.Channels)
-	assert.NotNil(t, cfg.Monitors)
-	assert.NotNil(t, cfg.Synthetics)
 }
 
 func TestLoadUnknownProjectKeys(t *testing.T) {
 	t.Parallel()
-	reads := "this program reads: channels, monitors, roles, synthetics, users"
+	reads := "this program reads: awsAccounts, channels, dashboards, monitors, roles, secrets, slackChannels, synthetics, teams, users, webhooks"
 	tests := map[string]struct {
 		key, contains string
 	}{
@@ -150,7 +178,10 @@ func TestLoadUnknownProjectKeys(t *testing.T) {
 		"chanels for channels":   {"chanels", `(did you mean "channels"?)`},
 		"synthetic":              {"synthetic", `(did you mean "synthetics"?)`},
 		"different case":         {"Users", `(did you mean "users"?)`},
-		"nothing close":          {"dashboards", "unknown config key; " + reads},
+		"nothing close":          {"pagerduty", "unknown config key; " + reads},
+		"secret for secrets":     {"secret", `(did you mean "secrets"?)`},
+		"team for teams":         {"team", `(did you mean "teams"?)`},
+		"webhook for webhooks":   {"webhook", `(did you mean "webhooks"?)`},
 		"a provider key here":    {"apiUrl", "unknown config key"},
 		"an alias of a provider": {"datadog", "unknown config key"},
 	}
@@ -283,8 +314,8 @@ func TestLoadNeverEchoesAKey(t *testing.T) {
 
 // TestLoadReportsEveryProblemAtOnce puts problems in every part of the
 // config: Load reports all of them, each with its path, in the order it
-// decodes: unknown keys, the provider's keys, the channels, then the
-// registry's sections in its order.
+// decodes: unknown keys, the provider's keys, the channels, the secrets,
+// then the registry's sections in its order.
 func TestLoadReportsEveryProblemAtOnce(t *testing.T) {
 	t.Parallel()
 	r := rawConfig(map[string]*string{
@@ -297,9 +328,16 @@ func TestLoadReportsEveryProblemAtOnce(t *testing.T) {
 			"a": {"email": "not-an-email", "roles": ["admin"], "disabled": "yes"},
 			"b": {"emial": "b@example.org", "roles": ["r"]}
 		}`),
-		ns(monitors.Section):   str(`{"m": {"name": "M", "kind": "metrics", "critical": 1, "message": "m"}}`),
-		ns(synthetics.Section): str(`{"t": {"name": "T", "url": "ftp://x", "message": "m", "assertions": []}}`),
+		ns(monitors.Section):    str(`{"m": {"name": "M", "kind": "metrics", "critical": 1, "message": "m"}}`),
+		ns(synthetics.Section):  str(`{"t": {"name": "T", "url": "ftp://x", "message": "m", "assertions": []}}`),
+		ns(kit.SecretsKey):      str(`{"x": 1}`),
+		ns(teams.Section):       str(`{"t": {"name": "T", "description": "d", "members": ["nobody"]}}`),
+		ns(slack.Section):       str(`{"s": {"account": "PyTorch", "channel": "ops"}}`),
+		ns(webhooks.Section):    str(`{"w": {"url": "http://x.org", "payload": {}}}`),
+		ns(dashboards.Section):  str(`{"d": {"title": "D"}}`),
+		ns(awsaccounts.Section): str(`{"a": {"accountId": 1234, "roleName": "R"}}`),
 	})
+	r.Secret[ns(kit.SecretsKey)] = true
 	_, err := Load(r)
 	require.Error(t, err)
 
@@ -315,8 +353,14 @@ func TestLoadReportsEveryProblemAtOnce(t *testing.T) {
 		"channels.infra",
 		"roles.r.name", "roles.r.permissions",
 		"users.a.email", "users.a.roles[0]", "users.a.disabled", "users.b.emial", "users.b.email",
+		"secrets.x",
+		"teams.t.members[0]",
+		"slackChannels.s.channel",
+		"webhooks.w.url",
 		"monitors.m.kind",
 		"synthetics.t.url", "synthetics.t.assertions",
+		"dashboards.d.layoutType",
+		"awsAccounts.a.accountId",
 	}, paths)
 
 	// The order: each path's rank never goes down.
@@ -329,10 +373,12 @@ func TestLoadReportsEveryProblemAtOnce(t *testing.T) {
 			return 1
 		case kit.ChannelsKey:
 			return 2
+		case kit.SecretsKey:
+			return 3
 		}
 		i := slices.IndexFunc(Types, func(ty Type) bool { return ty.Section == head })
 		require.GreaterOrEqual(t, i, 0, path)
-		return 3 + i
+		return 4 + i
 	}
 	for i := 1; i < len(paths); i++ {
 		assert.LessOrEqual(t, rank(paths[i-1]), rank(paths[i]), "%s is reported before %s", paths[i-1], paths[i])

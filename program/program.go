@@ -1,7 +1,9 @@
 // Package program is the pytorch-datadog Pulumi program: it decodes the
 // stack config once (Load), then registers the one explicit Datadog
 // provider and every resource type of the registry (Types) in order: the
-// custom roles, the users, the monitors and the synthetics API tests.
+// custom roles, the users, the teams and their members, the Slack channels,
+// the webhooks, the monitors, the synthetics API tests, the dashboards and
+// the AWS account integrations.
 // main.go runs it under the Pulumi engine; ddstack runs the very same Build
 // under the mock engine.
 package program
@@ -25,6 +27,9 @@ func Run(ctx *pulumi.Context) error {
 	cfg, err := Load(FromContext(ctx))
 	if err != nil {
 		return err
+	}
+	if missing := MissingSecrets(cfg); len(missing) > 0 {
+		return missingSecretsError(missing)
 	}
 	return Build(ctx, cfg)
 }

@@ -13,13 +13,18 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pytorch-fdn/pytorch-datadog/awsaccounts"
+	"github.com/pytorch-fdn/pytorch-datadog/dashboards"
 	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/ddmock"
 	"github.com/pytorch-fdn/pytorch-datadog/monitors"
 	"github.com/pytorch-fdn/pytorch-datadog/program"
 	"github.com/pytorch-fdn/pytorch-datadog/roles"
+	"github.com/pytorch-fdn/pytorch-datadog/slack"
 	"github.com/pytorch-fdn/pytorch-datadog/synthetics"
+	"github.com/pytorch-fdn/pytorch-datadog/teams"
 	"github.com/pytorch-fdn/pytorch-datadog/users"
+	"github.com/pytorch-fdn/pytorch-datadog/webhooks"
 )
 
 const (
@@ -82,7 +87,8 @@ func byName(rec *ddmock.Recorder) map[string]ddmock.Resource {
 	return out
 }
 
-// everyType is a config with entries of every registered type.
+// everyType is a config with entries of every registered type. The monitor
+// notifies a Slack channel and a webhook of the stack by their keys.
 func everyType() map[string]any {
 	return map[string]any{
 		kit.ChannelsKey: obj{"infra": "@slack-infra", "lf": "@webhook-lf"},
@@ -93,13 +99,28 @@ func everyType() map[string]any {
 			"zed":  obj{"email": "zed@example.org", "roles": []string{"Datadog Admin Role"}},
 			"jane": obj{"email": "jane@example.org", "roles": []string{"Readers", "Datadog Read Only Role"}, "name": "Jane"},
 		},
+		teams.Section: obj{
+			"staff": obj{"name": "Staff", "description": "Everyone.", "members": []string{"zed", "jane"}},
+		},
+		slack.Section: obj{
+			"ops-slack": obj{"account": "PyTorch", "channel": "#ops"},
+		},
+		webhooks.Section: obj{
+			"pager": obj{"url": "https://pager.example.org/hook", "payload": obj{"text": "$EVENT_MSG"}, "headers": obj{"X-Source": "datadog"}},
+		},
 		monitors.Section: obj{
 			"dlq": obj{"name": "DLQ", "kind": "metric", "query": "sum(last_5m):max:q{*}.as_count()", "critical": 5000,
-				"message": "Check the queue.", "notify": []string{"lf", "infra"}},
+				"message": "Check the queue.", "notify": []string{"lf", "infra", "ops-slack", "pager"}},
 		},
 		synthetics.Section: obj{
 			"site": obj{"name": "Site", "url": "https://pytorch.org", "message": "Site down.", "notify": []string{"infra"},
 				"assertions": []obj{{"type": "statusCode", "operator": "is", "target": 200}}},
+		},
+		dashboards.Section: obj{
+			"status": obj{"title": "Status", "layoutType": "ordered", "widgets": []obj{{"monitorSummary": obj{}}}},
+		},
+		awsaccounts.Section: obj{
+			"main": obj{"accountId": "123456789012", "roleName": "DatadogIntegrationRole"},
 		},
 	}
 }
@@ -121,19 +142,30 @@ func TestRunRegistersProviderAndEveryType(t *testing.T) {
 		program.ProviderToken + "::" + program.ProviderName,
 		roles.Token + "::readers",
 		users.Token + "::jane", users.Token + "::zed",
+		teams.Token + "::staff",
+		teams.MembershipToken + "::" + teams.MembershipName("staff", "jane"),
+		teams.MembershipToken + "::" + teams.MembershipName("staff", "zed"),
+		slack.Token + "::ops-slack",
+		webhooks.Token + "::pager",
 		monitors.Token + "::dlq",
 		synthetics.Token + "::site",
-	}, names, "the provider and one resource per entry, named by its config key")
+		dashboards.Token + "::status",
+		awsaccounts.Token + "::main",
+	}, names, "the provider and one resource per entry (and per team member), named by its config key")
 	for _, ty := range program.Types {
 		assert.True(t, slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, ty.Token+"::") }),
 			"%s registers %s", ty.Section, ty.Token)
 	}
 
 	// The order: the provider first, as every resource needs it; a role
-	// before the users that have it.
+	// before the users that have it; a team and its users before their
+	// memberships.
 	require.NotEmpty(t, rec.names)
 	assert.Equal(t, program.ProviderToken+"::"+program.ProviderName, rec.names[0])
 	assert.Less(t, slices.Index(rec.names, roles.Token+"::readers"), slices.Index(rec.names, users.Token+"::jane"))
+	membership := slices.Index(rec.names, teams.MembershipToken+"::"+teams.MembershipName("staff", "jane"))
+	assert.Less(t, slices.Index(rec.names, teams.Token+"::staff"), membership)
+	assert.Less(t, slices.Index(rec.names, users.Token+"::jane"), membership)
 
 	got := byName(rec.Recorder)
 	provider := got[program.ProviderToken+"::"+program.ProviderName]
@@ -150,8 +182,12 @@ func TestRunRegistersProviderAndEveryType(t *testing.T) {
 	assert.Equal(t, []any{"<role:readers>", ddmock.DatadogRoleID("Datadog Read Only Role")},
 		ddmock.PlainMap(got[users.Token+"::jane"].Inputs)["roles"], "a managed role by its id, a Datadog role looked up")
 	assert.Equal(t, []string{"urn:pulumi:test::pytorch-datadog::" + roles.Token + "::readers"}, got[users.Token+"::jane"].DependsOn)
-	assert.True(t, strings.HasSuffix(ddmock.PlainMap(got[monitors.Token+"::dlq"].Inputs)["message"].(string), "\n\n@webhook-lf\n@slack-infra"),
-		"the channels' handles end the message, in notify's order")
+	assert.Equal(t, obj{"teamId": ddmock.ResourceID(teams.Token, "staff"), "userId": ddmock.ResourceID(users.Token, "jane")},
+		ddmock.PlainMap(got[teams.MembershipToken+"::"+teams.MembershipName("staff", "jane")].Inputs),
+		"a membership takes its team's and its user's ids from their resources")
+	assert.True(t, strings.HasSuffix(ddmock.PlainMap(got[monitors.Token+"::dlq"].Inputs)["message"].(string),
+		"\n\n@webhook-lf\n@slack-infra\n@slack-PyTorch-ops\n@webhook-pager"),
+		"the channels' handles end the message, in notify's order; a Slack channel's and a webhook's key are channels")
 
 	var tokens []string
 	for _, inv := range rec.Invokes() {
@@ -216,6 +252,14 @@ func TestRunInvalidConfigRegistersNothing(t *testing.T) {
 			}},
 			contains: []string{`monitors.m.notify[0]: no channel "infr" in channels (did you mean "infra"?)`},
 		},
+		"a webhook keyed as a channel": {
+			c: engineConfig{sections: map[string]any{
+				users.Section:    user,
+				kit.ChannelsKey:  obj{"pager": "@webhook-old"},
+				webhooks.Section: obj{"pager": obj{"url": "https://pager.example.org/hook", "payload": obj{}}},
+			}},
+			contains: []string{`webhooks.pager: "pager" is also a channel key (for @webhook-old)`},
+		},
 		"every problem, not the first": {
 			c: engineConfig{sections: map[string]any{
 				users.Section:      obj{"a": obj{"email": "a@", "roles": []string{"Datadog Admin Role"}}},
@@ -249,6 +293,12 @@ func TestRunImportIDBecomesImportOption(t *testing.T) {
 	sections[users.Section].(obj)["zed"].(obj)["importId"] = userID
 	sections[monitors.Section].(obj)["dlq"].(obj)["importId"] = "12345678"
 	sections[synthetics.Section].(obj)["site"].(obj)["importId"] = "abc-123-xyz"
+	const teamID, accountID = "77777777-2222-3333-4444-555555555555", "88888888-2222-3333-4444-555555555555"
+	sections[teams.Section].(obj)["staff"].(obj)["importId"] = teamID
+	sections[slack.Section].(obj)["ops-slack"].(obj)["importId"] = "PyTorch:#ops"
+	sections[webhooks.Section].(obj)["pager"].(obj)["importId"] = "pager"
+	sections[dashboards.Section].(obj)["status"].(obj)["importId"] = "abc-def-ghi"
+	sections[awsaccounts.Section].(obj)["main"].(obj)["importId"] = accountID
 
 	rec, err := engineConfig{sections: sections}.run(t)
 	require.NoError(t, err)
@@ -263,7 +313,16 @@ func TestRunImportIDBecomesImportOption(t *testing.T) {
 		users.Token + "::jane":                              "",
 		monitors.Token + "::dlq":                            "12345678",
 		synthetics.Token + "::site":                         "abc-123-xyz",
-	}, got, "an importId adopts; without one, the resource is created")
+		teams.Token + "::staff":                             teamID,
+		teams.MembershipToken + "::staff.jane":              "",
+		teams.MembershipToken + "::staff.zed":               "",
+		slack.Token + "::ops-slack":                         "PyTorch:#ops",
+		webhooks.Token + "::pager":                          "pager",
+		dashboards.Token + "::status":                       "abc-def-ghi",
+		awsaccounts.Token + "::main":                        accountID,
+	}, got, "an importId adopts; without one, the resource is created (a membership has none)")
+	assert.Equal(t, obj{"teamId": teamID, "userId": userID},
+		ddmock.PlainMap(byName(rec)[teams.MembershipToken+"::staff.zed"].Inputs), "a membership of adopted objects takes their ids")
 	assert.Equal(t, []any{roleID, ddmock.DatadogRoleID("Datadog Read Only Role")},
 		ddmock.PlainMap(byName(rec)[users.Token+"::jane"].Inputs)["roles"], "an adopted role's id is the imported one")
 }
@@ -296,4 +355,51 @@ func TestFromContext(t *testing.T) {
 		program.KeyAPIKey:                   true,
 		kit.Namespace + ":" + users.Section: false,
 	}, raw.Secret)
+}
+
+// TestRunWebhookSecrets: a webhook's header takes its secret from the
+// secret `secrets` key; the header input is then secret, its value never
+// in plain sight.
+func TestRunWebhookSecrets(t *testing.T) {
+	t.Parallel()
+	const token = "s3cr3t-b3arer-token"
+	user := obj{"a": obj{"email": "a@example.org", "roles": []string{"Datadog Admin Role"}}}
+	hooks := obj{"pager": obj{"url": "https://pager.example.org/hook", "payload": obj{"text": "$EVENT_MSG"},
+		"headers": obj{"Authorization": obj{"secret": "pager-token", "prefix": "Bearer "}}}}
+
+	t.Run("from secret config", func(t *testing.T) {
+		t.Parallel()
+		rec, err := engineConfig{
+			sections: map[string]any{users.Section: user, webhooks.Section: hooks, kit.SecretsKey: obj{"pager-token": token}},
+			secret:   []string{kit.Namespace + ":" + kit.SecretsKey},
+		}.run(t)
+		require.NoError(t, err)
+		hook, ok := byName(rec)[webhooks.Token+"::pager"]
+		require.True(t, ok, "the webhook is registered")
+		headers, ok := hook.Inputs["customHeaders"]
+		require.True(t, ok)
+		assert.True(t, headers.ContainsSecrets(), "the headers hold the secret: they are secret")
+		assert.Equal(t, ddmock.Secret, ddmock.PlainMap(hook.Inputs)["customHeaders"])
+		assert.Equal(t, ddmock.Secret, ddmock.Fingerprinted(hook.Inputs)["customHeaders"], "no placeholder in it: no fingerprint either")
+		assert.NotContains(t, fmt.Sprint(ddmock.PlainMap(hook.Inputs)), token)
+		assert.NotContains(t, fmt.Sprint(ddmock.Fingerprinted(hook.Inputs)), token)
+	})
+	t.Run("not set: an error at the secret, and nothing registered", func(t *testing.T) {
+		t.Parallel()
+		rec, err := engineConfig{sections: map[string]any{users.Section: user, webhooks.Section: hooks}}.run(t)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), `secrets.pager-token: not set; pulumi config set --secret --path 'secrets.pager-token'`)
+		assert.Contains(t, err.Error(), "PAGER_TOKEN", "the repository secret the workflows set it from")
+		assert.Empty(t, rec.Resources(), "a missing secret stops the run before anything is registered")
+	})
+	t.Run("in plaintext: an error, never echoed, nothing registered", func(t *testing.T) {
+		t.Parallel()
+		rec, err := engineConfig{
+			sections: map[string]any{users.Section: user, webhooks.Section: hooks, kit.SecretsKey: obj{"pager-token": token}},
+		}.run(t)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "secrets: is set in plaintext")
+		assert.NotContains(t, err.Error(), token)
+		assert.Empty(t, rec.Resources(), "not even the provider")
+	})
 }

@@ -6,11 +6,16 @@ import (
 	"github.com/pulumi/pulumi-datadog/sdk/v4/go/datadog"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/pytorch-fdn/pytorch-datadog/awsaccounts"
+	"github.com/pytorch-fdn/pytorch-datadog/dashboards"
 	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 	"github.com/pytorch-fdn/pytorch-datadog/monitors"
 	"github.com/pytorch-fdn/pytorch-datadog/roles"
+	"github.com/pytorch-fdn/pytorch-datadog/slack"
 	"github.com/pytorch-fdn/pytorch-datadog/synthetics"
+	"github.com/pytorch-fdn/pytorch-datadog/teams"
 	"github.com/pytorch-fdn/pytorch-datadog/users"
+	"github.com/pytorch-fdn/pytorch-datadog/webhooks"
 )
 
 // Type is one resource type the program manages: where its config lives,
@@ -24,11 +29,15 @@ type Type struct {
 	Token string
 	// Short names it in plans and in the mock's placeholder ids (`user`).
 	Short string
+	// Others are the further Pulumi types its entries may register (team
+	// memberships, dashboards by JSON), by token, with their short names.
+	Others map[string]string
 	// Terraform is the type of the Terraform resource it replaces, and
-	// MatchOn the attribute of that resource that ddstack import matches
-	// with an entry's Entry.On; FoldCase matches case-insensitively.
+	// MatchOn the attributes of that resource that ddstack import matches
+	// with an entry's Entry.On (joined with ":" when there are several);
+	// FoldCase matches case-insensitively.
 	Terraform string
-	MatchOn   string
+	MatchOn   []string
 	FoldCase  bool
 	// ImportID is the form of its import id, the Terraform state's `id`.
 	ImportID kit.IDForm
@@ -36,6 +45,31 @@ type Type struct {
 	decode   func(p *kit.Problems, raw string, present bool, cfg *Config)
 	entries  func(cfg *Config) []Entry
 	register func(ctx *pulumi.Context, cfg *Config, made *registered, provider pulumi.ResourceOrInvokeOption) error
+	// channels are the notification channels its entries are (Slack
+	// channels, webhooks), by key: merged into the stack's channels after
+	// it is decoded, so that later types can notify them.
+	channels func(cfg *Config) map[string]string
+	// fromTerraform turns a Terraform state object of the type into a
+	// config entry (ddstack import --add), when the type can; roleNames
+	// maps the state's role ids to names.
+	fromTerraform func(attrs map[string]any, roleNames map[string]string) (key string, entry map[string]any, err error)
+}
+
+// FromTerraform turns a Terraform state object's attributes into a config
+// entry of this type and a key for it; ok is false when the type cannot
+// be written from Terraform's attributes. roleNames maps the state's role
+// ids to their names (users hold role ids).
+func (t Type) FromTerraform(attrs map[string]any, roleNames map[string]string) (key string, entry map[string]any, ok bool, err error) {
+	if t.fromTerraform == nil {
+		return "", nil, false, nil
+	}
+	key, entry, err = t.fromTerraform(attrs, roleNames)
+	return key, entry, true, err
+}
+
+// attrsOnly adapts a conversion that needs only the object's attributes.
+func attrsOnly(f func(map[string]any) (string, map[string]any, error)) func(map[string]any, map[string]string) (string, map[string]any, error) {
+	return func(attrs map[string]any, _ map[string]string) (string, map[string]any, error) { return f(attrs) }
 }
 
 // Entry is one config entry of a type, as ddstack import matches it.
@@ -53,9 +87,11 @@ type Entry struct {
 func (t Type) Entries(cfg *Config) []Entry { return t.entries(cfg) }
 
 // registered holds what earlier types registered, for later ones: users
-// take their managed roles' ids from the role resources.
+// take their managed roles' ids from the role resources, team memberships
+// their users' ids.
 type registered struct {
 	roles map[string]*datadog.Role
+	users map[string]*datadog.User
 }
 
 // Types is the registry: every resource type the program manages, in the
@@ -66,7 +102,7 @@ type registered struct {
 var Types = []Type{
 	{
 		Section: roles.Section, Token: roles.Token, Short: "role",
-		Terraform: "datadog_role", MatchOn: "name", ImportID: roles.ImportID,
+		Terraform: "datadog_role", MatchOn: []string{"name"}, ImportID: roles.ImportID,
 		decode: func(p *kit.Problems, raw string, present bool, cfg *Config) {
 			cfg.Roles = roles.Decode(p, raw, present)
 		},
@@ -77,24 +113,78 @@ var Types = []Type{
 			made.roles, err = roles.New(ctx, cfg.Roles, provider)
 			return err
 		},
+		fromTerraform: attrsOnly(roles.FromTerraform),
 	},
 	{
 		Section: users.Section, Token: users.Token, Short: "user",
-		Terraform: "datadog_user", MatchOn: "email", FoldCase: true, ImportID: users.ImportID,
+		Terraform: "datadog_user", MatchOn: []string{"email"}, FoldCase: true, ImportID: users.ImportID,
 		decode: func(p *kit.Problems, raw string, present bool, cfg *Config) {
 			cfg.Users = users.Decode(p, raw, present, cfg.Roles)
 		},
 		entries: func(cfg *Config) []Entry {
 			return entries(cfg.Users, func(u users.User) (string, string) { return u.Email, u.ImportID })
 		},
-		register: func(ctx *pulumi.Context, cfg *Config, made *registered, provider pulumi.ResourceOrInvokeOption) error {
-			_, err := users.New(ctx, cfg.Users, made.roles, provider)
+		register: func(ctx *pulumi.Context, cfg *Config, made *registered, provider pulumi.ResourceOrInvokeOption) (err error) {
+			made.users, err = users.New(ctx, cfg.Users, made.roles, provider)
 			return err
 		},
+		fromTerraform: users.FromTerraform,
+	},
+	{
+		Section: teams.Section, Token: teams.Token, Short: "team",
+		Others:    map[string]string{teams.MembershipToken: "teamMembership"},
+		Terraform: "datadog_team", MatchOn: []string{"handle"}, ImportID: teams.ImportID,
+		decode: func(p *kit.Problems, raw string, present bool, cfg *Config) {
+			cfg.Teams = teams.Decode(p, raw, present, cfg.Users)
+		},
+		entries: func(cfg *Config) []Entry {
+			return entries(cfg.Teams, func(t teams.Team) (string, string) { return t.Handle, t.ImportID })
+		},
+		register: func(ctx *pulumi.Context, cfg *Config, made *registered, provider pulumi.ResourceOrInvokeOption) error {
+			_, err := teams.New(ctx, cfg.Teams, made.users, provider)
+			return err
+		},
+		fromTerraform: attrsOnly(teams.FromTerraform),
+	},
+	{
+		Section: slack.Section, Token: slack.Token, Short: "slackChannel",
+		Terraform: "datadog_integration_slack_channel", MatchOn: []string{"account_name", "channel_name"}, ImportID: slack.ImportID,
+		decode: func(p *kit.Problems, raw string, present bool, cfg *Config) {
+			cfg.SlackChannels = slack.Decode(p, raw, present)
+		},
+		entries: func(cfg *Config) []Entry {
+			return entries(cfg.SlackChannels, func(c slack.Channel) (string, string) { return slack.MatchKey(c), c.ImportID })
+		},
+		register: func(ctx *pulumi.Context, cfg *Config, _ *registered, provider pulumi.ResourceOrInvokeOption) error {
+			_, err := slack.New(ctx, cfg.SlackChannels, provider)
+			return err
+		},
+		channels: func(cfg *Config) map[string]string {
+			return handles(cfg.SlackChannels, slack.Handle)
+		},
+		fromTerraform: attrsOnly(slack.FromTerraform),
+	},
+	{
+		Section: webhooks.Section, Token: webhooks.Token, Short: "webhook",
+		Terraform: "datadog_webhook", MatchOn: []string{"name"}, ImportID: webhooks.ImportID,
+		decode: func(p *kit.Problems, raw string, present bool, cfg *Config) {
+			cfg.Webhooks = webhooks.Decode(p, raw, present)
+		},
+		entries: func(cfg *Config) []Entry {
+			return entries(cfg.Webhooks, func(w webhooks.Webhook) (string, string) { return w.Name, w.ImportID })
+		},
+		register: func(ctx *pulumi.Context, cfg *Config, _ *registered, provider pulumi.ResourceOrInvokeOption) error {
+			_, err := webhooks.New(ctx, cfg.Webhooks, cfg.Secrets, provider)
+			return err
+		},
+		channels: func(cfg *Config) map[string]string {
+			return handles(cfg.Webhooks, webhooks.Handle)
+		},
+		fromTerraform: attrsOnly(webhooks.FromTerraform),
 	},
 	{
 		Section: monitors.Section, Token: monitors.Token, Short: "monitor",
-		Terraform: "datadog_monitor", MatchOn: "name", ImportID: monitors.ImportID,
+		Terraform: "datadog_monitor", MatchOn: []string{"name"}, ImportID: monitors.ImportID,
 		decode: func(p *kit.Problems, raw string, present bool, cfg *Config) {
 			cfg.Monitors = monitors.Decode(p, raw, present, cfg.Channels)
 		},
@@ -108,7 +198,7 @@ var Types = []Type{
 	},
 	{
 		Section: synthetics.Section, Token: synthetics.Token, Short: "syntheticsTest",
-		Terraform: "datadog_synthetics_test", MatchOn: "name", ImportID: synthetics.ImportID,
+		Terraform: "datadog_synthetics_test", MatchOn: []string{"name"}, ImportID: synthetics.ImportID,
 		decode: func(p *kit.Problems, raw string, present bool, cfg *Config) {
 			cfg.Synthetics = synthetics.Decode(p, raw, present, cfg.Channels)
 		},
@@ -120,6 +210,45 @@ var Types = []Type{
 			return err
 		},
 	},
+	{
+		Section: dashboards.Section, Token: dashboards.Token, Short: "dashboard",
+		Others:    map[string]string{dashboards.JSONToken: "dashboardJson"},
+		Terraform: "datadog_dashboard", MatchOn: []string{"title"}, ImportID: dashboards.ImportID,
+		decode: func(p *kit.Problems, raw string, present bool, cfg *Config) {
+			cfg.Dashboards = dashboards.Decode(p, raw, present)
+		},
+		entries: func(cfg *Config) []Entry {
+			return entries(cfg.Dashboards, func(d dashboards.Dashboard) (string, string) { return d.Title, d.ImportID })
+		},
+		register: func(ctx *pulumi.Context, cfg *Config, _ *registered, provider pulumi.ResourceOrInvokeOption) error {
+			return dashboards.New(ctx, cfg.Dashboards, provider)
+		},
+		fromTerraform: attrsOnly(dashboards.FromTerraform),
+	},
+	{
+		Section: awsaccounts.Section, Token: awsaccounts.Token, Short: "awsAccount",
+		Terraform: "datadog_integration_aws_account", MatchOn: []string{"aws_account_id"}, ImportID: awsaccounts.ImportID,
+		decode: func(p *kit.Problems, raw string, present bool, cfg *Config) {
+			cfg.AWSAccounts = awsaccounts.Decode(p, raw, present)
+		},
+		entries: func(cfg *Config) []Entry {
+			return entries(cfg.AWSAccounts, func(a awsaccounts.Account) (string, string) { return a.AccountID, a.ImportID })
+		},
+		register: func(ctx *pulumi.Context, cfg *Config, _ *registered, provider pulumi.ResourceOrInvokeOption) error {
+			_, err := awsaccounts.New(ctx, cfg.AWSAccounts, provider)
+			return err
+		},
+		fromTerraform: attrsOnly(awsaccounts.FromTerraform),
+	},
+}
+
+// handles lists the notification handles of a type's entries by key.
+func handles[T any](m map[string]T, handle func(T) string) map[string]string {
+	out := map[string]string{}
+	for key, v := range m {
+		out[key] = handle(v)
+	}
+	return out
 }
 
 func entries[T any](m map[string]T, of func(T) (on, importID string)) []Entry {
@@ -146,14 +275,17 @@ func ShortType(token string) string {
 		if t.Token == token {
 			return t.Short
 		}
+		if short, ok := t.Others[token]; ok {
+			return short
+		}
 	}
 	return token[strings.LastIndex(token, ":")+1:]
 }
 
 // TerraformTypes maps each Terraform type the registry adopts to the
-// attribute its objects are matched on: what the state reader extracts.
-func TerraformTypes() map[string]string {
-	out := map[string]string{}
+// attributes its objects are matched on: what the state reader extracts.
+func TerraformTypes() map[string][]string {
+	out := map[string][]string{}
 	for _, t := range Types {
 		out[t.Terraform] = t.MatchOn
 	}

@@ -62,8 +62,13 @@ func New(ctx *pulumi.Context, tests map[string]Test, opts ...pulumi.ResourceOpti
 			request.Host = pulumi.String(t.Host)
 			request.Port = pulumi.String(strconv.Itoa(t.Port))
 		default:
-			// Explicit, so that "do not follow" is what the test says
-			// rather than an unset option (synthetics.md §2).
+			// Set in the inputs either way, so the state records what the
+			// test says. Only true reaches Datadog: the provider (4.68.0)
+			// sends the option only when it is true, and Datadog treats an
+			// unset option as "do not follow" (synthetics.md §2). So false
+			// is what a new test gets, but turning following off on a test
+			// that had it on does not reach Datadog (README, "Synthetics
+			// tests").
 			options.FollowRedirects = pulumi.Bool(t.FollowRedirects)
 			request.Method = pulumi.String(t.Method)
 			request.Url = pulumi.String(t.URL)

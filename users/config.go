@@ -26,7 +26,8 @@ type User struct {
 	Disabled bool
 	// Name is the display name; unset leaves it to Datadog.
 	Name *string
-	// SendUserInvitation; unset leaves the provider's default (send one).
+	// SendUserInvitation; unset leaves the provider's default (send one),
+	// except for a disabled entry, which is never invited (Invite).
 	SendUserInvitation *bool
 	// ImportID adopts an existing Datadog user (its UUID).
 	ImportID string
@@ -89,6 +90,9 @@ func Decode(p *kit.Problems, raw string, present bool, managed map[string]roles.
 		})
 		if !valid {
 			continue
+		}
+		if u.Disabled && u.SendUserInvitation != nil && *u.SendUserInvitation {
+			p.Add(path+".sendUserInvitation", "a disabled user is never sent an invitation; remove sendUserInvitation, or disabled")
 		}
 		if rolesOK {
 			if len(roleNames) == 0 {
@@ -189,4 +193,19 @@ func (r *resolver) managedList() string {
 		return "none"
 	}
 	return strings.Join(kit.SortedKeys(r.byKey), ", ")
+}
+
+// Invite is the sendUserInvitation the user is registered with: false for a
+// disabled entry, because the provider cannot create a user disabled: it
+// creates an enabled account and disables it on the next update, and an
+// invitation sent in between would reach someone who should have no
+// access. Otherwise the entry's own setting, or unset (the provider's
+// default: send one). An entry with importId is adopted, never created, so
+// it is never invited either way.
+func Invite(u User) *bool {
+	if u.Disabled {
+		no := false
+		return &no
+	}
+	return u.SendUserInvitation
 }

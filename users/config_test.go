@@ -140,6 +140,10 @@ func TestDecodeErrors(t *testing.T) {
 			user(`{"email": "j@example.org", "roles": ["Datadog Admin Role", "readers", "Datadog Admin Role"]}`),
 			"users.jane-smith.roles[2]", "names the same role as roles[0] (Datadog role Datadog Admin Role)",
 		},
+		"disabled and invited": {
+			user(`{"email": "j@example.org", "roles": ["readers"], "disabled": true, "sendUserInvitation": true}`),
+			"users.jane-smith.sendUserInvitation", "a disabled user is never sent an invitation; remove sendUserInvitation, or disabled",
+		},
 		"duplicate email, other case": {
 			`{"a": {"email": "Jane@Example.org", "roles": ["readers"]}, "b": {"email": "jane@example.org", "roles": ["readers"]}}`,
 			"users.b.email", `"jane@example.org" is also the email of users.a; each Datadog user has one entry`,
@@ -298,4 +302,58 @@ func TestDecodeReportsEveryProblemAtOnce(t *testing.T) {
 		"users.c.roles",
 		"users.e",
 	}, kit.SortedKeys(problems))
+}
+
+// TestDecodeInvitation: sendUserInvitation true contradicts disabled, the
+// only such combination; the rest decode as written.
+func TestDecodeInvitation(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		fields  string
+		problem bool
+		want    *bool
+	}{
+		"disabled, invited":               {`"disabled": true, "sendUserInvitation": true`, true, nil},
+		"disabled, not invited":           {`"disabled": true, "sendUserInvitation": false`, false, ptr(false)},
+		"disabled, invitation unset":      {`"disabled": true`, false, nil},
+		"enabled, invited":                {`"disabled": false, "sendUserInvitation": true`, false, ptr(true)},
+		"enabled by default, invited":     {`"sendUserInvitation": true`, false, ptr(true)},
+		"enabled, invitation unset":       {`"disabled": false`, false, nil},
+		"enabled by default, not invited": {`"sendUserInvitation": false`, false, ptr(false)},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			got, problems := decode(t, `{"a": {"email": "a@example.org", "roles": ["readers"], `+tc.fields+`}}`, managed)
+			if tc.problem {
+				assert.Equal(t, []string{"users.a.sendUserInvitation"}, kit.SortedKeys(problems))
+				return
+			}
+			assert.Empty(t, problems)
+			assert.Equal(t, tc.want, got["a"].SendUserInvitation, "decoded as written; Invite decides what is sent")
+		})
+	}
+}
+
+func TestInvite(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		user users.User
+		want *bool
+	}{
+		"enabled, unset: the provider's default":   {users.User{}, nil},
+		"enabled, invited":                         {users.User{SendUserInvitation: ptr(true)}, ptr(true)},
+		"enabled, not invited":                     {users.User{SendUserInvitation: ptr(false)}, ptr(false)},
+		"disabled, unset: never invited":           {users.User{Disabled: true}, ptr(false)},
+		"disabled, not invited":                    {users.User{Disabled: true, SendUserInvitation: ptr(false)}, ptr(false)},
+		"disabled and invited (Decode rejects it)": {users.User{Disabled: true, SendUserInvitation: ptr(true)}, ptr(false)},
+		"disabled, adopted":                        {users.User{Disabled: true, ImportID: userID}, ptr(false)},
+		"enabled, adopted":                         {users.User{ImportID: userID}, nil},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tc.want, users.Invite(tc.user))
+		})
+	}
 }

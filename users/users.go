@@ -78,8 +78,8 @@ func New(ctx *pulumi.Context, users map[string]User, managed map[string]*datadog
 		if u.Name != nil {
 			args.Name = pulumi.String(*u.Name)
 		}
-		if u.SendUserInvitation != nil {
-			args.SendUserInvitation = pulumi.Bool(*u.SendUserInvitation)
+		if invite := Invite(u); invite != nil {
+			args.SendUserInvitation = pulumi.Bool(*invite)
 		}
 		user, err := datadog.NewUser(ctx, key, args, kit.WithImport(u.ImportID, provider)...)
 		if err != nil {

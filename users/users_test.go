@@ -293,3 +293,27 @@ func TestDatadogRoleNames(t *testing.T) {
 		})
 	}
 }
+
+// TestNewDisabledUserIsNeverInvited: the provider creates a user enabled
+// and disables it on the next update; a disabled entry is registered with
+// sendUserInvitation false so that no invitation goes out in between. An
+// enabled entry without the field leaves it to the provider.
+func TestNewDisabledUserIsNeverInvited(t *testing.T) {
+	t.Parallel()
+	admin := []users.RoleRef{datadogRef("Datadog Admin Role")}
+	rec, _, err := run(t, nil, map[string]users.User{
+		"gone":     {Email: "gone@example.org", Roles: admin, Disabled: true},
+		"gone-old": {Email: "gone-old@example.org", Roles: admin, Disabled: true, ImportID: userID},
+		"new":      {Email: "new@example.org", Roles: admin},
+		"quiet":    {Email: "quiet@example.org", Roles: admin, SendUserInvitation: ptr(false)},
+		"welcomed": {Email: "welcomed@example.org", Roles: admin, SendUserInvitation: ptr(true)},
+	})
+	require.NoError(t, err)
+	got := usersByName(rec)
+	for name, want := range map[string]any{"gone": false, "gone-old": false, "quiet": false, "welcomed": true} {
+		in := ddmock.PlainMap(got[name].Inputs)
+		assert.Equal(t, want, in["sendUserInvitation"], name)
+	}
+	assert.Equal(t, true, ddmock.PlainMap(got["gone"].Inputs)["disabled"])
+	assert.NotContains(t, ddmock.PlainMap(got["new"].Inputs), "sendUserInvitation", "an enabled user without the field carries none")
+}

@@ -16,14 +16,18 @@ import (
 	"github.com/pytorch-fdn/pytorch-datadog/program"
 )
 
-const importUsage = `Usage: ddstack import --tfstate FILE [--stack NAME | --file PATH] [--cwd DIR] [--write]
+const importUsage = `Usage: ddstack import --tfstate FILE [--stack NAME | --file PATH] [--cwd DIR] [--add] [--write]
 
 Matches the Datadog objects of a Terraform/OpenTofu state (the JSON of
-tofu show -json, or a terraform.tfstate) with the stack config: roles by name,
-users by email (case-insensitive), monitors and synthetics tests by name. It reports the
-matches, the state's objects that Pulumi would leave unmanaged, and the config's
-objects that would be created. With --write it sets the matches' importIds in the
-stack file, adding only those lines; without, it shows the change it would make.
+tofu show -json, or a terraform.tfstate) with the stack config, each type on
+the attributes the registry names: users by email (case-insensitive), teams by
+handle, the Slack channel by account and channel, the AWS account by its id, the
+others by name or title. It reports the matches, the state's objects that Pulumi
+would leave unmanaged, and the config's objects that would be created. With
+--add, the state's objects that have no counterpart in the config become new
+entries of the stack file, with their importIds. With --write it sets the
+importIds (and adds the entries) in the stack file, adding only those lines;
+without, it shows the change it would make.
 It refuses a name that several state objects share, and never changes an importId
 already set to another id.
 Exit status: 0 done, 1 refused (ambiguous or conflicting; nothing written),
@@ -37,6 +41,7 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 	sf.register(fs)
 	state := fs.String("tfstate", "", "the Terraform state `FILE` (show -json output or terraform.tfstate)")
 	write := fs.Bool("write", false, "set the importIds in the stack file")
+	add := fs.Bool("add", false, "write the state's objects that have no counterpart in the config as new entries")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), importUsage)
 		fs.PrintDefaults()
@@ -68,9 +73,26 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 	}
 
 	report := adopt.Compare(cfg, objects)
+	var adds []adopt.Addition
+	var cannot []string
+	if *add {
+		adds, cannot = additions(cfg, report.Unmanaged, tfstate.RoleNames(data))
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Terraform state %s: %d Datadog objects; stack %s (%s)\n", *state, len(objects), s.Name, s.Path)
 	report.Describe(&b)
+	if len(adds) > 0 {
+		fmt.Fprintf(&b, "\nTo add to the config, adopted with their importIds (%d):\n", len(adds))
+		for _, a := range adds {
+			fmt.Fprintf(&b, "  %s.%s <- %s (id %s)\n", a.Section, a.Key, a.Object.Address, a.Object.ID)
+		}
+	}
+	if len(cannot) > 0 {
+		fmt.Fprintf(&b, "\nNot added (add them by hand) (%d):\n", len(cannot))
+		for _, c := range cannot {
+			fmt.Fprintf(&b, "  %s\n", c)
+		}
+	}
 	fmt.Fprint(stdout, b.String())
 	if report.Refused() {
 		fmt.Fprintf(stderr, "error: refused: resolve the ambiguous or conflicting objects above; %s is unchanged\n", s.Path)
@@ -84,14 +106,18 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 	}
 	after, err := adopt.Write(before, report.Set)
 	if err == nil {
+		after, err = adopt.Add(after, adds)
+	}
+	if err == nil {
 		err = checkWritten(s, after, objects)
 	}
 	if err != nil {
 		printErrors(stderr, fmt.Errorf("%s: %w", s.Path, err))
 		return ExitInvalid
 	}
+	changes := len(report.Set) + len(adds)
 	switch {
-	case len(report.Set) == 0:
+	case changes == 0:
 		fmt.Fprintf(stdout, "\nNo importId to set; %s is unchanged.\n", s.Path)
 	case *write:
 		info, err := os.Stat(s.Path)
@@ -102,13 +128,13 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 			printErrors(stderr, err)
 			return ExitInvalid
 		}
-		fmt.Fprintf(stdout, "\nSet %d importIds in %s. Next: pulumi preview must show only imports (README, \"Adopting the Terraform-managed organisation\").\n", len(report.Set), s.Path)
+		fmt.Fprintf(stdout, "\nSet %d importIds and added %d entries in %s. Next: pulumi preview must show only imports (README, \"Adopting the Terraform-managed organisation\").\n", len(report.Set), len(adds), s.Path)
 	default:
 		text, _ := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
 			A: difflib.SplitLines(string(before)), B: difflib.SplitLines(string(after)),
 			FromFile: s.Path, ToFile: s.Path + " (with --write)", Context: 2,
 		})
-		fmt.Fprintf(stdout, "\nWould set %d importIds (run again with --write):\n\n%s", len(report.Set), text)
+		fmt.Fprintf(stdout, "\nWould set %d importIds and add %d entries (run again with --write):\n\n%s", len(report.Set), len(adds), text)
 	}
 	return ExitOK
 }
@@ -141,4 +167,42 @@ func checkWritten(s *stackfile.Stack, after []byte, objects []tfstate.Object) er
 		return errors.New("the edit did not set every importId as matched; nothing written")
 	}
 	return nil
+}
+
+// additions turns the state's unmanaged objects into new config entries,
+// each keyed uniquely in its section; those the registry cannot write as
+// config, or whose attributes do not convert, are listed instead.
+func additions(cfg *program.Config, unmanaged []tfstate.Object, roleNames map[string]string) ([]adopt.Addition, []string) {
+	var adds []adopt.Addition
+	var cannot []string
+	used := map[string]map[string]bool{}
+	for _, t := range program.Types {
+		used[t.Section] = map[string]bool{}
+		for _, e := range t.Entries(cfg) {
+			used[t.Section][e.Key] = true
+		}
+	}
+	for _, o := range unmanaged {
+		for _, t := range program.Types {
+			if t.Terraform != o.Type {
+				continue
+			}
+			key, entry, ok, err := t.FromTerraform(o.Attrs, roleNames)
+			switch {
+			case !ok:
+				cannot = append(cannot, fmt.Sprintf("%s: ddstack cannot write %s as config yet; write the entry by hand with importId %q", o.Address, t.Section, o.ID))
+				continue
+			case err != nil:
+				cannot = append(cannot, fmt.Sprintf("%s: %v", o.Address, err))
+				continue
+			}
+			unique := key
+			for i := 2; used[t.Section][unique]; i++ {
+				unique = fmt.Sprintf("%s-%d", key, i)
+			}
+			used[t.Section][unique] = true
+			adds = append(adds, adopt.Addition{Section: t.Section, Key: unique, Object: o, Entry: entry})
+		}
+	}
+	return adds, cannot
 }

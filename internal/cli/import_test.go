@@ -140,7 +140,7 @@ func TestImportPartialMatch(t *testing.T) {
 		"  datadog_monitor.all_queues_anomaly (")
 	assert.Contains(t, stdout, `  datadog_synthetics_test.pytorch-gha-runners-queue-check-lf-memory ("GHA Runner Queue Check - LF Memory Runners"`)
 	assert.Contains(t, stdout, `  datadog_user.users["rgrigar"] ("rgrigar@example.org"`)
-	assert.Contains(t, stdout, "Would set 17 importIds (run again with --write):")
+	assert.Contains(t, stdout, "Would set 17 importIds and add 0 entries (run again with --write):")
 	assert.Contains(t, stdout, "\n+      importId: \"")
 
 	code, _, stderr = run("import", "--cwd", dir, "--tfstate", "partial.tfstate", "--write")
@@ -200,4 +200,136 @@ func TestImportErrors(t *testing.T) {
 			assert.NotEmpty(t, stderr)
 		})
 	}
+}
+
+// orgDir makes a project directory holding the production-like fixture
+// stack (every type, no importIds), edited, and the Terraform state of the
+// same 38 objects.
+func orgDir(t *testing.T, edit func(string) string) string {
+	t.Helper()
+	stack, err := os.ReadFile(filepath.Join(repoRoot, "testdata", "stacks", "Pulumi.org.yaml"))
+	require.NoError(t, err)
+	text := string(stack)
+	if edit != nil {
+		text = edit(text)
+	}
+	dir := stackDir(t, text)
+	state, err := os.ReadFile(filepath.Join(repoRoot, "testdata", "tfstate", "production.show.json"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "production.show.json"), state, 0o644))
+	return dir
+}
+
+// planCounts is how many resources a stack's plan adopts and creates.
+func planCounts(t *testing.T, dir string) (imports, creates int) {
+	t.Helper()
+	code, stdout, stderr := run("plan", "--cwd", dir, "--json")
+	require.Equal(t, ExitOK, code, stderr)
+	var doc struct {
+		Resources []struct {
+			Type     string
+			ImportID *string
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &doc))
+	for _, r := range doc.Resources {
+		switch {
+		case r.Type == "pulumi:providers:datadog":
+		case r.ImportID != nil:
+			imports++
+		default:
+			creates++
+		}
+	}
+	return imports, creates
+}
+
+// Every object of the organisation is matched, of every type, on the
+// attributes the registry names: --write then plans 38 imports and no
+// create.
+func TestImportAdoptsTheWholeOrganisation(t *testing.T) {
+	t.Parallel()
+	dir := orgDir(t, nil)
+	imports, creates := planCounts(t, dir)
+	require.Equal(t, 0, imports)
+	require.Equal(t, 38, creates, "the fixture holds the 38 objects of production")
+
+	code, stdout, stderr := run("import", "--cwd", dir, "--tfstate", "production.show.json", "--write")
+	require.Equal(t, ExitOK, code, stderr)
+	assert.Contains(t, stdout, "38 Datadog objects")
+	assert.Contains(t, stdout, "To adopt: importId to set (38)")
+	assert.NotContains(t, stdout, "will be created")
+	assert.NotContains(t, stdout, "left unmanaged")
+	for _, want := range []string{
+		`teams.lf-staff <- datadog_team.teams["lf-staff"]`,
+		"slackChannels.pytorch-infra-alerts <- datadog_integration_slack_channel.pytorch-infra-alerts (id PyTorch:#pytorch-infra-alerts)",
+		"webhooks.lf-incident-io <- datadog_webhook.lf-incident-io (id lf-incident-io)",
+		"dashboards.status <- datadog_dashboard.status_dashboard (id q7x-2kd-9pa)",
+		"awsAccounts.pytorch <- datadog_integration_aws_account.pytorch",
+		"users.tha <- datadog_user.users[\"tha\"]",
+	} {
+		assert.Contains(t, stdout, want)
+	}
+	imports, creates = planCounts(t, dir)
+	assert.Equal(t, 38, imports)
+	assert.Equal(t, 0, creates)
+}
+
+// --add writes the state's objects that the config lacks as new entries,
+// with their importIds: a section that exists gets them at its top, one
+// that does not is added; users' role ids are named from the state.
+func TestImportAddsWhatTheConfigLacks(t *testing.T) {
+	t.Parallel()
+	dir := orgDir(t, func(s string) string {
+		i, j := strings.Index(s, "  # One team per member organisation."), strings.Index(s, "  # Where alerts go.")
+		s = s[:i] + s[j:]
+		i, j = strings.Index(s, "    tha:\n"), strings.Index(s, "  # Where alerts go.")
+		return s[:i] + s[j:]
+	})
+	path := filepath.Join(dir, "Pulumi.prod.yaml")
+	before, _ := os.ReadFile(path)
+
+	code, stdout, stderr := run("import", "--cwd", dir, "--tfstate", "production.show.json")
+	require.Equal(t, ExitOK, code, stderr)
+	assert.Contains(t, stdout, "In the state, not in the config: left unmanaged by Pulumi (6)")
+
+	code, stdout, stderr = run("import", "--cwd", dir, "--tfstate", "production.show.json", "--add")
+	require.Equal(t, ExitOK, code, stderr)
+	assert.Contains(t, stdout, "To add to the config, adopted with their importIds (6):")
+	assert.Contains(t, stdout, `users.thanh-ha <- datadog_user.users["tha"]`)
+	assert.Contains(t, stdout, "Would set 32 importIds and add 6 entries")
+	unchanged, _ := os.ReadFile(path)
+	assert.Equal(t, string(before), string(unchanged), "without --write, nothing is written")
+
+	code, _, stderr = run("import", "--cwd", dir, "--tfstate", "production.show.json", "--add", "--write")
+	require.Equal(t, ExitOK, code, stderr)
+	after, _ := os.ReadFile(path)
+	assert.Contains(t, string(after), "  pytorch-datadog:teams:\n    # Added by ddstack import --add from datadog_team.teams[\"amd-staff\"].\n    amd-staff:\n")
+	assert.Contains(t, string(after), "    thanh-ha:\n      email: thanh.ha@linuxfoundation.org\n")
+	assert.Contains(t, string(after), "        - Datadog Admin Role\n", "the user's role id is named from the state's data source")
+	imports, creates := planCounts(t, dir)
+	assert.Equal(t, 38, imports)
+	assert.Equal(t, 0, creates)
+
+	code, stdout, stderr = run("import", "--cwd", dir, "--tfstate", "production.show.json", "--add")
+	require.Equal(t, ExitOK, code, stderr)
+	assert.Contains(t, stdout, "Already adopted: importId set to the state's id (38)")
+	assert.Contains(t, stdout, "No importId to set")
+}
+
+// A state object that ddstack cannot write as config is listed, not
+// added, and nothing else is refused.
+func TestImportAddListsWhatItCannotWrite(t *testing.T) {
+	t.Parallel()
+	dir := orgDir(t, func(s string) string {
+		i := strings.Index(s, "    download-whl-499-spike:\n")
+		j := strings.Index(s, "  # Synthetics API tests.")
+		return s[:i] + s[j:]
+	})
+	code, stdout, stderr := run("import", "--cwd", dir, "--tfstate", "production.show.json", "--add", "--write")
+	require.Equal(t, ExitOK, code, stderr)
+	assert.Contains(t, stdout, "Not added (add them by hand) (1):\n  datadog_monitor.download_pytorch_whl_499_spike: ddstack cannot write monitors as config yet")
+	imports, creates := planCounts(t, dir)
+	assert.Equal(t, 37, imports)
+	assert.Equal(t, 0, creates)
 }

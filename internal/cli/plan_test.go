@@ -331,3 +331,40 @@ func TestInvalidStackExitsTheSameEverywhere(t *testing.T) {
 		})
 	}
 }
+
+// The production-like fixture plans every type, each of its count, and
+// notes the secret the stack file does not hold.
+func TestPlanOrgFixture(t *testing.T) {
+	t.Parallel()
+	code, stdout, stderr := run("plan", "--cwd", repoRoot, "--file", "testdata/stacks/Pulumi.org.yaml", "--stack", "prod", "--json")
+	require.Equal(t, ExitOK, code, stderr)
+	golden(t, "plan-org.json", stdout)
+	assert.Equal(t, "note: secrets.incident-io-bearer is not in the stack file, so ddstack shows what uses it as [secret]; pulumi preview and up need it: pulumi config set --secret --path 'secrets.incident-io-bearer' (the workflows set it from the repository secret INCIDENT_IO_BEARER)\n", stderr)
+	var doc struct {
+		Resources []struct {
+			Type   string
+			Name   string
+			Inputs map[string]any
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &doc))
+	kinds := map[string]int{}
+	for _, r := range doc.Resources {
+		kinds[r.Type]++
+		if r.Type == "datadog:index/webhook:Webhook" {
+			assert.Equal(t, "[secret]", r.Inputs["customHeaders"], "the bearer is a secret")
+		}
+	}
+	assert.Equal(t, map[string]int{
+		"pulumi:providers:datadog":                          1,
+		"datadog:index/role:Role":                           1,
+		"datadog:index/user:User":                           6,
+		"datadog:index/team:Team":                           5,
+		"datadog:slack/channel:Channel":                     1,
+		"datadog:index/webhook:Webhook":                     1,
+		"datadog:index/monitor:Monitor":                     4,
+		"datadog:index/syntheticsTest:SyntheticsTest":       18,
+		"datadog:index/dashboard:Dashboard":                 1,
+		"datadog:aws/integrationAccount:IntegrationAccount": 1,
+	}, kinds)
+}

@@ -25,7 +25,7 @@ func SecretPlaceholder(ciphertext string) string {
 	return "[secret:" + hex.EncodeToString(sum[:4]) + "]"
 }
 
-var placeholder = regexp.MustCompile(`^\[secret:[0-9a-f]{8}\]$`)
+var placeholder = regexp.MustCompile(`\[secret:[0-9a-f]{8}\]`)
 
 // PlainMap turns a property map into plain Go values fit for JSON and text:
 // secrets become "[secret]", unknowns "[unknown]", resource references their
@@ -36,11 +36,27 @@ func PlainMap(m resource.PropertyMap) map[string]any { return plainMap(m, false)
 // which it shows as they are: what `ddstack diff` compares.
 func Fingerprinted(m resource.PropertyMap) map[string]any { return plainMap(m, true) }
 
+// secret shows a secret value: "[secret]", or with fingerprints, when the
+// value is or contains placeholders of the stack file's secrets (a webhook's
+// headers holding a bearer token), the placeholder itself or a fingerprint
+// of the placeholders it holds, so that a diff sees a secret change.
 func secret(v resource.PropertyValue, fingerprints bool) string {
-	if fingerprints && v.IsString() && placeholder.MatchString(v.StringValue()) {
-		return v.StringValue()
+	if !fingerprints || !v.IsString() {
+		return Secret
 	}
-	return Secret
+	s := v.StringValue()
+	found := placeholder.FindAllString(s, -1)
+	switch {
+	case len(found) == 0:
+		return Secret
+	case len(found) == 1 && found[0] == s:
+		return s
+	default:
+		// The rest of the string is the stack file's plaintext config (a
+		// header's "Bearer " prefix, another header): a change there shows
+		// too. It holds no secret: in ddstack every secret is a placeholder.
+		return SecretPlaceholder(s)
+	}
 }
 
 func plain(v resource.PropertyValue, fp bool) any {

@@ -89,7 +89,8 @@ func TestFullProviderRolesAndUsers(t *testing.T) {
 	for key, want := range map[string]map[string]any{
 		"infra-admin": {"email": "infra-admin@example.org", "roles": []any{ddmock.DatadogRoleID("Datadog Admin Role")}, "disabled": false},
 		"jane-smith":  {"email": "jane.smith@example.org", "name": "Jane Smith", "roles": []any{managed}, "disabled": false},
-		"john-doe":    {"email": "john.doe@example.org", "roles": []any{managed}, "disabled": true},
+		"john-doe": {"email": "john.doe@example.org", "roles": []any{managed}, "disabled": true,
+			"sendUserInvitation": false}, // disabled: never invited, though the provider creates it enabled
 	} {
 		assert.Equal(t, want, res[users.Token+"::"+key].Inputs, key)
 	}

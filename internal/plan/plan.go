@@ -6,6 +6,7 @@ package plan
 import (
 	"errors"
 	"fmt"
+	"maps"
 
 	"github.com/hashicorp/go-multierror"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -14,6 +15,7 @@ import (
 	"github.com/pytorch-fdn/pytorch-datadog/internal/ddmock"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/stackfile"
 	"github.com/pytorch-fdn/pytorch-datadog/program"
+	"github.com/pytorch-fdn/pytorch-datadog/webhooks"
 )
 
 // Plan is what the program registers and invokes for one stack.
@@ -61,14 +63,31 @@ func Load(s *stackfile.Stack) (*program.Config, error) {
 // With fingerprints, secrets that stand for a `secure:` value of the stack
 // file show its ciphertext's fingerprint instead of "[secret]", so that
 // `ddstack diff` can tell whether a secret changed; never any plaintext.
+//
+// A secret that the config refers to but the stack file does not hold (the
+// workflows set it from a repository secret) stands as a placeholder, and a
+// note says so: ddstack never needs it, pulumi preview and up do.
 func Build(stack string, cfg *program.Config, fingerprints bool) (*Plan, error) {
+	var notes []string
+	if missing := program.MissingSecrets(cfg); len(missing) > 0 {
+		c := *cfg
+		c.Secrets = maps.Clone(cfg.Secrets)
+		for _, name := range missing {
+			c.Secrets[name] = ddmock.SecretPlaceholder("unset:" + name)
+			notes = append(notes, fmt.Sprintf("%s.%s is not in the stack file, so ddstack shows what uses it as [secret]; pulumi preview and up need it: pulumi config set --secret --path '%s.%s' (the workflows set it from the repository secret %s)",
+				kit.SecretsKey, name, kit.SecretsKey, name, webhooks.WorkflowSecret(name)))
+		}
+		cfg = &c
+	}
 	rec, err := ddmock.Run(kit.Namespace, stack, nil, nil, func(ctx *pulumi.Context) error {
 		return program.Build(ctx, cfg)
 	})
 	if err != nil {
 		return nil, flatten(err)
 	}
-	return FromRecorder(stack, rec, fingerprints), nil
+	p := FromRecorder(stack, rec, fingerprints)
+	p.Notes = append(notes, p.Notes...)
+	return p, nil
 }
 
 // FromRecorder describes what a recorder saw.

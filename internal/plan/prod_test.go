@@ -11,19 +11,25 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pytorch-fdn/pytorch-datadog/awsaccounts"
+	"github.com/pytorch-fdn/pytorch-datadog/dashboards"
 	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/ddmock"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/stackfile"
 	"github.com/pytorch-fdn/pytorch-datadog/monitors"
 	"github.com/pytorch-fdn/pytorch-datadog/program"
 	"github.com/pytorch-fdn/pytorch-datadog/roles"
+	"github.com/pytorch-fdn/pytorch-datadog/slack"
 	"github.com/pytorch-fdn/pytorch-datadog/synthetics"
+	"github.com/pytorch-fdn/pytorch-datadog/teams"
 	"github.com/pytorch-fdn/pytorch-datadog/users"
+	"github.com/pytorch-fdn/pytorch-datadog/webhooks"
 )
 
 // The production stack is tested for invariants only, never for its data:
-// adding, changing or removing a valid user, monitor or test in
-// Pulumi.prod.yaml must never fail a test. Behaviour is tested on the
+// adding, changing or removing a valid entry of any type in
+// Pulumi.prod.yaml (a user, a team member, a monitor, a test, ...) must
+// never fail a test. Behaviour is tested on the
 // fixture stacks (fixture_test.go).
 
 // built is a stack read, validated and planned.
@@ -59,8 +65,7 @@ var prod = sync.OnceValues(func() (*built, error) {
 // keeps it.
 type invariant func(b *built) []string
 
-// invariants hold for the production stack whatever users, monitors and
-// tests it manages.
+// invariants hold for the production stack whatever it manages.
 var invariants = map[string]invariant{
 	"default providers are disabled":                   defaultProvidersDisabled,
 	"every resource uses the explicit pinned provider": explicitProvider,
@@ -69,7 +74,149 @@ var invariants = map[string]invariant{
 	"role names are unique":                            unique(roles.Token, "name", true),
 	"monitor names are unique":                         unique(monitors.Token, "name", false),
 	"test names are unique":                            unique(synthetics.Token, "name", false),
+	"team names are unique":                            unique(teams.Token, "name", true),
+	"team handles are unique":                          unique(teams.Token, "handle", false),
+	"webhook names are unique":                         unique(webhooks.Token, "name", false),
+	"dashboard titles are unique":                      unique(dashboards.Token, "title", false),
+	"AWS account ids are unique":                       unique(awsaccounts.Token, "awsAccountId", false),
 	"every alert ends with the channels it notifies":   alertsEndWithChannels,
+	"every team member is a user":                      teamMembersAreUsers,
+	"Slack channel and webhook handles resolve":        handlesResolve,
+	"secrets are noted when missing, never shown":      secretsNeverShown,
+}
+
+// registeredIDs are the ids of a type's registered resources (the importId
+// of an adopted one, the mock's placeholder of a created one), to their
+// logical names.
+func registeredIDs(b *built, token string) map[string]string {
+	out := map[string]string{}
+	for _, r := range b.plan.Resources {
+		if r.Type != token {
+			continue
+		}
+		if r.ImportID != nil {
+			out[*r.ImportID] = r.Name
+		} else {
+			out[ddmock.ResourceID(token, r.Name)] = r.Name
+		}
+	}
+	return out
+}
+
+// teamMembersAreUsers: in the config, every team member is the key of a
+// user of the stack; as registered, one membership per member, each of a
+// team and a user registered here.
+func teamMembersAreUsers(b *built) []string {
+	var out []string
+	want := map[string]bool{}
+	for _, key := range kit.SortedKeys(b.cfg.Teams) {
+		for i, m := range b.cfg.Teams[key].Members {
+			if _, ok := b.cfg.Users[m]; !ok {
+				out = append(out, fmt.Sprintf("teams.%s.members[%d]: %q is not a user key", key, i, m))
+			}
+			want[teams.MembershipName(key, m)] = true
+		}
+	}
+	teamIDs, userIDs := registeredIDs(b, teams.Token), registeredIDs(b, users.Token)
+	for _, r := range b.plan.Resources {
+		if r.Type != teams.MembershipToken {
+			continue
+		}
+		teamID, _ := r.Inputs["teamId"].(string)
+		userID, _ := r.Inputs["userId"].(string)
+		team, user := teamIDs[teamID], userIDs[userID]
+		switch {
+		case team == "":
+			out = append(out, fmt.Sprintf("%s: team %q is no team registered here", r.Name, teamID))
+		case user == "":
+			out = append(out, fmt.Sprintf("%s: user %q is no user registered here", r.Name, userID))
+		case r.Name != teams.MembershipName(team, user):
+			out = append(out, fmt.Sprintf("%s: the membership of %s in %s", r.Name, user, team))
+		case !want[r.Name]:
+			out = append(out, fmt.Sprintf("%s: registered, but %s is not a member of teams.%s", r.Name, user, team))
+		}
+		delete(want, r.Name)
+	}
+	for _, name := range kit.SortedKeys(want) {
+		out = append(out, name+": a member in the config, never registered")
+	}
+	return out
+}
+
+// handlesResolve: every Slack channel and webhook of the config is
+// registered, and its key is the channel whose handle the registered
+// resource answers to, so that the alerts notifying it reach it.
+func handlesResolve(b *built) []string {
+	var out []string
+	registered := map[string]bool{}
+	for _, r := range b.plan.Resources {
+		var handle string
+		switch r.Type {
+		case slack.Token:
+			account, _ := r.Inputs["accountName"].(string)
+			channel, _ := r.Inputs["channelName"].(string)
+			handle = "@slack-" + account + "-" + strings.TrimPrefix(channel, "#")
+		case webhooks.Token:
+			name, _ := r.Inputs["name"].(string)
+			handle = "@webhook-" + name
+		default:
+			continue
+		}
+		registered[r.Type+"::"+r.Name] = true
+		switch got, ok := b.cfg.Channels[r.Name]; {
+		case !ok:
+			out = append(out, fmt.Sprintf("%s: its key is no channel", r.Name))
+		case got != handle:
+			out = append(out, fmt.Sprintf("%s: channel %s is %s, the registered one answers to %s", r.Name, r.Name, got, handle))
+		}
+	}
+	for _, key := range kit.SortedKeys(b.cfg.SlackChannels) {
+		if !registered[slack.Token+"::"+key] {
+			out = append(out, fmt.Sprintf("%s.%s: not registered", slack.Section, key))
+		}
+	}
+	for _, key := range kit.SortedKeys(b.cfg.Webhooks) {
+		if !registered[webhooks.Token+"::"+key] {
+			out = append(out, fmt.Sprintf("%s.%s: not registered", webhooks.Section, key))
+		}
+	}
+	return out
+}
+
+// secretsNeverShown: a secret the config names and the stack file lacks is
+// noted (pulumi preview needs it); the plan never shows a secret's value;
+// and a webhook's headers that take a secret are secret.
+func secretsNeverShown(b *built) []string {
+	var out []string
+	notes := strings.Join(b.plan.Notes, "\n")
+	for _, name := range program.MissingSecrets(b.cfg) {
+		if !strings.Contains(notes, kit.SecretsKey+"."+name+" is not in the stack file") {
+			out = append(out, fmt.Sprintf("%s.%s: missing, and no note says so", kit.SecretsKey, name))
+		}
+	}
+	data, err := json.Marshal(b.plan)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	for _, name := range kit.SortedKeys(b.cfg.Secrets) {
+		if strings.Contains(string(data), b.cfg.Secrets[name]) {
+			out = append(out, fmt.Sprintf("%s.%s: its value is in the plan", kit.SecretsKey, name))
+		}
+	}
+	secretHooks := map[string]bool{}
+	for key, w := range b.cfg.Webhooks {
+		for _, h := range w.Headers {
+			if h.Secret != "" {
+				secretHooks[key] = true
+			}
+		}
+	}
+	for _, r := range b.plan.Resources {
+		if r.Type == webhooks.Token && secretHooks[r.Name] && r.Inputs["customHeaders"] != ddmock.Secret {
+			out = append(out, fmt.Sprintf("%s: its headers take a secret, but show as %v", r.Name, r.Inputs["customHeaders"]))
+		}
+	}
+	return out
 }
 
 // defaultProvidersDisabled: a resource that missed the explicit provider
@@ -100,6 +247,7 @@ func explicitProvider(b *built) []string {
 	tokens := []string{program.ProviderToken}
 	for _, ty := range program.Types {
 		tokens = append(tokens, ty.Token)
+		tokens = append(tokens, kit.SortedKeys(ty.Others)...)
 	}
 	var out []string
 	providers := 0
@@ -303,79 +451,279 @@ func first(t *testing.T, m map[string]any) string {
 	return keys[0]
 }
 
-// TestInvariantsSurviveValidEdits makes the edits a pull request to the
-// production stack makes, on a copy of the fixture stack: the invariants
-// hold after each, so that they test no data.
-func TestInvariantsSurviveValidEdits(t *testing.T) {
-	t.Parallel()
-	anyChannel := func(t *testing.T, s *stackfile.Stack) string { return first(t, sectionOf(t, s, kit.ChannelsKey)) }
-	edits := map[string]func(t *testing.T, s *stackfile.Stack){
-		"add a user with a managed role": func(t *testing.T, s *stackfile.Stack) {
-			role := first(t, sectionOf(t, s, roles.Section))
-			editSection(users.Section, func(_ *testing.T, m map[string]any) {
-				m["new-person"] = map[string]any{"email": "new.person@example.org", "roles": []any{role}, "name": "New Person"}
-			})(t, s)
-		},
-		"add a user with a Datadog role": editSection(users.Section, func(_ *testing.T, m map[string]any) {
-			m["new-person"] = map[string]any{"email": "new.person@example.org", "roles": []any{"Datadog Read Only Role"}}
-		}),
-		"disable a user": editSection(users.Section, func(t *testing.T, m map[string]any) {
-			m[first(t, m)].(map[string]any)["disabled"] = true
-		}),
-		"remove a user": editSection(users.Section, func(t *testing.T, m map[string]any) {
-			require.Greater(t, len(m), 1)
-			delete(m, first(t, m))
-		}),
-		"change a threshold": editSection(monitors.Section, func(t *testing.T, m map[string]any) {
+// withEveryType adds a second role and two entries of each type the
+// fixture stack predates (teams with members, Slack channels and webhooks
+// that alerts notify, a webhook header taking a secret the stack does not
+// hold, dashboards, AWS accounts), so that every invariant has something
+// to check on it.
+func withEveryType(t *testing.T, s *stackfile.Stack) {
+	t.Helper()
+	editSection(roles.Section, func(_ *testing.T, m map[string]any) {
+		m["readers"] = map[string]any{"name": "Readers", "permissions": []any{"logs_read_data"}}
+	})(t, s)
+	people := kit.SortedKeys(sectionOf(t, s, users.Section))
+	require.GreaterOrEqual(t, len(people), 2)
+	setSection(t, s, teams.Section, map[string]any{
+		"staff": map[string]any{"name": "Staff", "description": "Everyone.", "members": []any{people[1], people[0]}},
+		"ops":   map[string]any{"name": "Ops", "description": "On call.", "handle": "ops-team", "members": []any{people[0]}},
+	})
+	setSection(t, s, slack.Section, map[string]any{
+		"ops-slack": map[string]any{"account": "PyTorch", "channel": "#ops"},
+		"dev-slack": map[string]any{"account": "PyTorch", "channel": "#dev"},
+	})
+	setSection(t, s, webhooks.Section, map[string]any{
+		"pager": map[string]any{"url": "https://pager.example.org/hook", "payload": map[string]any{"text": "$EVENT_MSG"},
+			"headers": map[string]any{"Authorization": map[string]any{"secret": "pager-token", "prefix": "Bearer "}}},
+		"chat": map[string]any{"name": "Chat_Hook", "url": "https://chat.example.org/hook", "payload": map[string]any{}},
+	})
+	setSection(t, s, dashboards.Section, map[string]any{
+		"status": map[string]any{"title": "Status", "layoutType": "ordered", "widgets": []any{map[string]any{"monitorSummary": map[string]any{}}}},
+		"board":  map[string]any{"title": "Board", "layoutType": "ordered"},
+	})
+	setSection(t, s, awsaccounts.Section, map[string]any{
+		"main":   map[string]any{"accountId": "123456789012", "roleName": "DatadogIntegrationRole"},
+		"second": map[string]any{"accountId": "210987654321", "roleName": "DatadogIntegrationRole"},
+	})
+	editSection(monitors.Section, func(t *testing.T, m map[string]any) {
+		mon := m[first(t, m)].(map[string]any)
+		mon["notify"] = append(mon["notify"].([]any), "pager", "ops-slack")
+	})(t, s)
+	editSection(synthetics.Section, func(t *testing.T, m map[string]any) {
+		m[first(t, m)].(map[string]any)["notify"] = []any{"chat", "dev-slack"}
+	})(t, s)
+}
+
+// stacksUnderTest are the stacks the invariants must hold on after valid
+// edits: the fixture, the fixture with every type, and the production
+// stack itself (each loaded afresh: the edits change a copy).
+var stacksUnderTest = map[string]func(t *testing.T) *stackfile.Stack{
+	"fixture": func(t *testing.T) *stackfile.Stack {
+		s, err := stackfile.Load(repoRoot, "prod", fullFile)
+		require.NoError(t, err)
+		return s
+	},
+	"fixture with every type": func(t *testing.T) *stackfile.Stack {
+		s, err := stackfile.Load(repoRoot, "prod", fullFile)
+		require.NoError(t, err)
+		withEveryType(t, s)
+		return s
+	},
+	"production": func(t *testing.T) *stackfile.Stack {
+		s, err := stackfile.Load(repoRoot, "prod", "")
+		require.NoError(t, err)
+		return s
+	},
+}
+
+// validEdit is an edit a pull request to the production stack makes, and
+// whether a stack has what it edits: the production stack may lose its
+// last monitor or team, which must not fail a test.
+type validEdit struct {
+	applies func(t *testing.T, s *stackfile.Stack) bool
+	edit    func(t *testing.T, s *stackfile.Stack)
+}
+
+// has applies an edit to stacks whose section holds at least n entries
+// that match (nil: any).
+func has(section string, n int, match func(entry map[string]any) bool) func(t *testing.T, s *stackfile.Stack) bool {
+	return func(t *testing.T, s *stackfile.Stack) bool {
+		if _, ok := s.Raw.Get(section); !ok {
+			return false
+		}
+		count := 0
+		for _, v := range sectionOf(t, s, section) {
+			e, isMap := v.(map[string]any)
+			if match == nil || (isMap && match(e)) {
+				count++
+			}
+		}
+		return count >= n
+	}
+}
+
+// alertsAbove is a monitor that alerts above its threshold.
+func alertsAbove(mon map[string]any) bool {
+	c, set := mon["comparator"]
+	_, numeric := mon["critical"].(float64)
+	return numeric && (!set || strings.HasPrefix(c.(string), ">"))
+}
+
+func enabled(u map[string]any) bool { return u["disabled"] != true }
+
+// anyChannel is a channel key of the stack: a channels key, a Slack
+// channel's or a webhook's.
+func anyChannel(t *testing.T, s *stackfile.Stack) string {
+	t.Helper()
+	for _, section := range []string{kit.ChannelsKey, slack.Section, webhooks.Section} {
+		if _, ok := s.Raw.Get(section); ok {
+			if keys := kit.SortedKeys(sectionOf(t, s, section)); len(keys) > 0 {
+				return keys[0]
+			}
+		}
+	}
+	t.Fatal("the stack has no channel")
+	return ""
+}
+
+func hasChannel(t *testing.T, s *stackfile.Stack) bool {
+	return has(kit.ChannelsKey, 1, nil)(t, s) || has(slack.Section, 1, nil)(t, s) || has(webhooks.Section, 1, nil)(t, s)
+}
+
+// addTo edits a section, which the edit creates when the stack has none.
+func addTo(name string, edit func(m map[string]any)) func(t *testing.T, s *stackfile.Stack) {
+	return func(t *testing.T, s *stackfile.Stack) {
+		m := map[string]any{}
+		if _, ok := s.Raw.Get(name); ok {
+			m = sectionOf(t, s, name)
+		}
+		edit(m)
+		setSection(t, s, name, m)
+	}
+}
+
+// newPerson is the user the edits add.
+const newPerson = "new-person"
+
+func addUser(t *testing.T, s *stackfile.Stack) {
+	t.Helper()
+	editSection(users.Section, func(_ *testing.T, m map[string]any) {
+		m[newPerson] = map[string]any{"email": "new.person@example.org", "roles": []any{"Datadog Read Only Role"}}
+	})(t, s)
+}
+
+var validEdits = map[string]validEdit{
+	"add a user with a managed role": {has(roles.Section, 1, nil), func(t *testing.T, s *stackfile.Stack) {
+		role := first(t, sectionOf(t, s, roles.Section))
+		editSection(users.Section, func(_ *testing.T, m map[string]any) {
+			m[newPerson] = map[string]any{"email": "new.person@example.org", "roles": []any{role}, "name": "New Person"}
+		})(t, s)
+	}},
+	"add a user with a Datadog role": {has(users.Section, 1, nil), addUser},
+	"add a user to a team": {has(teams.Section, 1, nil), func(t *testing.T, s *stackfile.Stack) {
+		addUser(t, s)
+		editSection(teams.Section, func(t *testing.T, m map[string]any) {
+			team := m[first(t, m)].(map[string]any)
+			members, _ := team["members"].([]any)
+			team["members"] = append(members, newPerson)
+		})(t, s)
+	}},
+	"add a user to every team": {has(teams.Section, 1, nil), func(t *testing.T, s *stackfile.Stack) {
+		addUser(t, s)
+		editSection(teams.Section, func(_ *testing.T, m map[string]any) {
 			for _, key := range kit.SortedKeys(m) {
-				mon := m[key].(map[string]any)
-				if c, set := mon["comparator"]; set && !strings.HasPrefix(c.(string), ">") {
-					continue
-				}
+				team := m[key].(map[string]any)
+				members, _ := team["members"].([]any)
+				team["members"] = append(members, newPerson)
+			}
+		})(t, s)
+	}},
+	"disable a user": {has(users.Section, 1, enabled), editSection(users.Section, func(t *testing.T, m map[string]any) {
+		for _, key := range kit.SortedKeys(m) {
+			if u := m[key].(map[string]any); enabled(u) {
+				u["disabled"] = true
+				return
+			}
+		}
+	})},
+	"remove a user (and from its teams)": {has(users.Section, 2, nil), func(t *testing.T, s *stackfile.Stack) {
+		var gone string
+		editSection(users.Section, func(t *testing.T, m map[string]any) {
+			require.Greater(t, len(m), 1)
+			gone = first(t, m)
+			delete(m, gone)
+		})(t, s)
+		if _, ok := s.Raw.Get(teams.Section); !ok {
+			return
+		}
+		editSection(teams.Section, func(_ *testing.T, m map[string]any) {
+			for _, key := range kit.SortedKeys(m) {
+				team := m[key].(map[string]any)
+				members, _ := team["members"].([]any)
+				team["members"] = slices.DeleteFunc(slices.Clone(members), func(v any) bool { return v == gone })
+			}
+		})(t, s)
+	}},
+	"change a threshold": {has(monitors.Section, 1, alertsAbove), editSection(monitors.Section, func(_ *testing.T, m map[string]any) {
+		for _, key := range kit.SortedKeys(m) {
+			if mon := m[key].(map[string]any); alertsAbove(mon) {
 				mon["critical"] = mon["critical"].(float64)*2 + 1
 				return
 			}
-			t.Fatal("the fixture has no monitor alerting above its threshold")
-		}),
-		"add a monitor": func(t *testing.T, s *stackfile.Stack) {
-			ch := anyChannel(t, s)
-			editSection(monitors.Section, func(_ *testing.T, m map[string]any) {
-				m["new-monitor"] = map[string]any{"name": "New monitor", "kind": "log", "search": "service:new", "critical": 10,
-					"message": "Too many.", "notify": []any{ch}}
-			})(t, s)
-		},
-		"remove a monitor": editSection(monitors.Section, func(t *testing.T, m map[string]any) { delete(m, first(t, m)) }),
-		"add an HTTP test": func(t *testing.T, s *stackfile.Stack) {
-			ch := anyChannel(t, s)
-			editSection(synthetics.Section, func(_ *testing.T, m map[string]any) {
-				m["new-site"] = map[string]any{"name": "new.example.org Check", "url": "https://new.example.org", "message": "Down.",
-					"assertions": []any{map[string]any{"type": "statusCode", "operator": "is", "target": 200}}, "notify": []any{ch}}
-			})(t, s)
-		},
-		"remove a test": editSection(synthetics.Section, func(t *testing.T, m map[string]any) { delete(m, first(t, m)) }),
-	}
-	for name, edit := range edits {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			s, err := stackfile.Load(repoRoot, "prod", fullFile)
-			require.NoError(t, err)
-			before := s.Raw.Values[kit.Namespace+":"+users.Section] + s.Raw.Values[kit.Namespace+":"+monitors.Section] +
-				s.Raw.Values[kit.Namespace+":"+synthetics.Section]
-			edit(t, s)
-			after := s.Raw.Values[kit.Namespace+":"+users.Section] + s.Raw.Values[kit.Namespace+":"+monitors.Section] +
-				s.Raw.Values[kit.Namespace+":"+synthetics.Section]
-			require.NotEqual(t, before, after, "the edit changed the stack")
-			b, err := build(s)
-			require.NoError(t, err, "the edit is valid")
-			for inv, check := range invariants {
-				assert.Empty(t, check(b), inv)
+		}
+	})},
+	"add a monitor": {hasChannel, func(t *testing.T, s *stackfile.Stack) {
+		ch := anyChannel(t, s)
+		addTo(monitors.Section, func(m map[string]any) {
+			m["new-monitor"] = map[string]any{"name": "New monitor", "kind": "log", "search": "service:new", "critical": 10,
+				"message": "Too many.", "notify": []any{ch}}
+		})(t, s)
+	}},
+	"remove a monitor": {has(monitors.Section, 1, nil), editSection(monitors.Section, func(t *testing.T, m map[string]any) { delete(m, first(t, m)) })},
+	"add an HTTP test": {hasChannel, func(t *testing.T, s *stackfile.Stack) {
+		ch := anyChannel(t, s)
+		addTo(synthetics.Section, func(m map[string]any) {
+			m["new-site"] = map[string]any{"name": "new.example.org Check", "url": "https://new.example.org", "message": "Down.",
+				"assertions": []any{map[string]any{"type": "statusCode", "operator": "is", "target": 200}}, "notify": []any{ch}}
+		})(t, s)
+	}},
+	"remove a test": {has(synthetics.Section, 1, nil), editSection(synthetics.Section, func(t *testing.T, m map[string]any) { delete(m, first(t, m)) })},
+	"add a Slack channel a monitor notifies": {has(monitors.Section, 1, nil), func(t *testing.T, s *stackfile.Stack) {
+		addTo(slack.Section, func(m map[string]any) {
+			m["new-slack"] = map[string]any{"account": "PyTorch", "channel": "#new-alerts"}
+		})(t, s)
+		editSection(monitors.Section, func(t *testing.T, m map[string]any) {
+			mon := m[first(t, m)].(map[string]any)
+			notify, _ := mon["notify"].([]any)
+			mon["notify"] = append(notify, "new-slack")
+		})(t, s)
+	}},
+	"add a webhook a test notifies": {has(synthetics.Section, 1, nil), func(t *testing.T, s *stackfile.Stack) {
+		addTo(webhooks.Section, func(m map[string]any) {
+			m["new-hook"] = map[string]any{"url": "https://hooks.example.org/new", "payload": map[string]any{"text": "$EVENT_MSG"},
+				"headers": map[string]any{"Authorization": map[string]any{"secret": "new-token", "prefix": "Bearer "}}}
+		})(t, s)
+		editSection(synthetics.Section, func(t *testing.T, m map[string]any) {
+			tt := m[first(t, m)].(map[string]any)
+			notify, _ := tt["notify"].([]any)
+			tt["notify"] = append(notify, "new-hook")
+		})(t, s)
+	}},
+}
+
+// TestInvariantsSurviveValidEdits makes the edits a pull request to the
+// production stack makes, on copies of the stacks under test: the
+// invariants hold after each, so that they test no data.
+func TestInvariantsSurviveValidEdits(t *testing.T) {
+	t.Parallel()
+	ran := map[string]int{}
+	for stackName, load := range stacksUnderTest {
+		s := load(t)
+		for name, e := range validEdits {
+			if !e.applies(t, s) {
+				continue
 			}
-		})
+			ran[stackName+"/"+name]++
+			t.Run(stackName+"/"+name, func(t *testing.T) {
+				t.Parallel()
+				s := load(t)
+				before := fmt.Sprint(s.Raw.Values)
+				e.edit(t, s)
+				require.NotEqual(t, before, fmt.Sprint(s.Raw.Values), "the edit changed the stack")
+				b, err := build(s)
+				require.NoError(t, err, "the edit is valid")
+				for inv, check := range invariants {
+					assert.Empty(t, check(b), inv)
+				}
+			})
+		}
+	}
+	for name := range validEdits {
+		assert.Equal(t, 1, ran["fixture with every type/"+name], "%s is made on the fixture with every type, whatever production holds", name)
 	}
 }
 
 // TestInvariantsCatchViolations breaks each invariant on the fixture stack
-// and checks that it says so.
+// with every type and checks that it says so.
 func TestInvariantsCatchViolations(t *testing.T) {
 	t.Parallel()
 	firstOf := func(b *built, token string) *Resource {
@@ -398,11 +746,92 @@ func TestInvariantsCatchViolations(t *testing.T) {
 		}
 		return nil
 	}
+	named := func(b *built, token, name string) *Resource {
+		for i := range b.plan.Resources {
+			if r := &b.plan.Resources[i]; r.Type == token && r.Name == name {
+				return r
+			}
+		}
+		return nil
+	}
+	without := func(b *built, match func(r Resource) bool) {
+		before := len(b.plan.Resources)
+		b.plan.Resources = slices.DeleteFunc(b.plan.Resources, match)
+		if len(b.plan.Resources) == before {
+			panic("nothing removed")
+		}
+	}
+	firstMembership := func(r Resource) bool { return r.Type == teams.MembershipToken && r.Name == "staff.infra-admin" }
 	tests := map[string]struct {
 		invariant string
 		breakIt   func(b *built)
 		want      string
 	}{
+		"two roles, one name": {"role names are unique",
+			func(b *built) {
+				secondOf(b, roles.Token).Inputs["name"] = strings.ToUpper(firstOf(b, roles.Token).Inputs["name"].(string))
+			}, "have the name"},
+		"two teams, one name": {"team names are unique",
+			func(b *built) {
+				secondOf(b, teams.Token).Inputs["name"] = strings.ToLower(firstOf(b, teams.Token).Inputs["name"].(string))
+			}, "have the name"},
+		"two teams, one handle": {"team handles are unique",
+			func(b *built) { secondOf(b, teams.Token).Inputs["handle"] = firstOf(b, teams.Token).Inputs["handle"] }, "have the handle"},
+		"two webhooks, one name": {"webhook names are unique",
+			func(b *built) { secondOf(b, webhooks.Token).Inputs["name"] = firstOf(b, webhooks.Token).Inputs["name"] }, "have the name"},
+		"two dashboards, one title": {"dashboard titles are unique",
+			func(b *built) {
+				secondOf(b, dashboards.Token).Inputs["title"] = firstOf(b, dashboards.Token).Inputs["title"]
+			}, "have the title"},
+		"two AWS accounts, one id": {"AWS account ids are unique",
+			func(b *built) {
+				secondOf(b, awsaccounts.Token).Inputs["awsAccountId"] = firstOf(b, awsaccounts.Token).Inputs["awsAccountId"]
+			}, "have the awsAccountId"},
+		"a team member who is no user": {"every team member is a user",
+			func(b *built) {
+				team := b.cfg.Teams["staff"]
+				team.Members = append(slices.Clone(team.Members), "nobody")
+				b.cfg.Teams["staff"] = team
+			}, `teams.staff.members[2]: "nobody" is not a user key`},
+		"a membership of a user registered nowhere": {"every team member is a user",
+			func(b *built) { named(b, teams.MembershipToken, "staff.infra-admin").Inputs["userId"] = "<user:gone>" }, `user "<user:gone>" is no user registered here`},
+		"a membership of a team registered nowhere": {"every team member is a user",
+			func(b *built) { named(b, teams.MembershipToken, "staff.infra-admin").Inputs["teamId"] = "<team:gone>" }, `team "<team:gone>" is no team registered here`},
+		"a membership named for another pair": {"every team member is a user",
+			func(b *built) {
+				named(b, teams.MembershipToken, "staff.infra-admin").Inputs["teamId"] = ddmock.ResourceID(teams.Token, "ops")
+			}, "staff.infra-admin: the membership of infra-admin in ops"},
+		"a member never registered": {"every team member is a user",
+			func(b *built) { without(b, firstMembership) }, "staff.infra-admin: a member in the config, never registered"},
+		"a membership of no member": {"every team member is a user",
+			func(b *built) {
+				team := b.cfg.Teams["ops"]
+				team.Members = []string{}
+				b.cfg.Teams["ops"] = team
+			}, "registered, but infra-admin is not a member of teams.ops"},
+		"a Slack channel answering to another handle": {"Slack channel and webhook handles resolve",
+			func(b *built) { named(b, slack.Token, "ops-slack").Inputs["channelName"] = "#elsewhere" }, "the registered one answers to @slack-PyTorch-elsewhere"},
+		"a webhook answering to another handle": {"Slack channel and webhook handles resolve",
+			func(b *built) { named(b, webhooks.Token, "chat").Inputs["name"] = "chat" }, "channel chat is @webhook-Chat_Hook, the registered one answers to @webhook-chat"},
+		"a Slack channel whose key is no channel": {"Slack channel and webhook handles resolve",
+			func(b *built) { delete(b.cfg.Channels, "dev-slack") }, "dev-slack: its key is no channel"},
+		"a Slack channel never registered": {"Slack channel and webhook handles resolve",
+			func(b *built) {
+				without(b, func(r Resource) bool { return r.Type == slack.Token && r.Name == "ops-slack" })
+			}, "slackChannels.ops-slack: not registered"},
+		"a webhook never registered": {"Slack channel and webhook handles resolve",
+			func(b *built) { without(b, func(r Resource) bool { return r.Type == webhooks.Token }) }, "webhooks.chat: not registered"},
+		"a missing secret without its note": {"secrets are noted when missing, never shown",
+			func(b *built) { b.plan.Notes = nil }, "secrets.pager-token: missing, and no note says so"},
+		"a secret's value in the plan": {"secrets are noted when missing, never shown",
+			func(b *built) {
+				b.cfg.Secrets["leaked"] = "Bearer-l3ak3d"
+				named(b, webhooks.Token, "chat").Inputs["url"] = "https://chat.example.org/?t=Bearer-l3ak3d"
+			}, "secrets.leaked: its value is in the plan"},
+		"a secret header shown": {"secrets are noted when missing, never shown",
+			func(b *built) {
+				named(b, webhooks.Token, "pager").Inputs["customHeaders"] = `{"Authorization":"Bearer x"}`
+			}, "pager: its headers take a secret, but show as"},
 		"default providers left on": {"default providers are disabled",
 			func(b *built) { delete(b.stack.Raw.Values, "pulumi:disable-default-providers") }, "not set"},
 		"default providers of another package": {"default providers are disabled",
@@ -456,6 +885,7 @@ func TestInvariantsCatchViolations(t *testing.T) {
 			require.Contains(t, invariants, tc.invariant)
 			s, err := stackfile.Load(repoRoot, "prod", fullFile)
 			require.NoError(t, err)
+			withEveryType(t, s)
 			b, err := build(s)
 			require.NoError(t, err)
 			require.Empty(t, invariants[tc.invariant](b), "the fixture keeps the invariant")
@@ -464,5 +894,13 @@ func TestInvariantsCatchViolations(t *testing.T) {
 			require.NotEmpty(t, problems)
 			assert.Contains(t, strings.Join(problems, "\n"), tc.want)
 		})
+	}
+
+	broken := map[string]bool{}
+	for _, tc := range tests {
+		broken[tc.invariant] = true
+	}
+	for name := range invariants {
+		assert.True(t, broken[name], "%q is broken by a case here", name)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // Object is one managed Datadog object of the state.
@@ -17,16 +18,19 @@ type Object struct {
 	Type    string
 	// ID is the object's Datadog id, the value Pulumi imports.
 	ID string
-	// Key is the value of the attribute it is matched on: a user's email,
-	// a role's, monitor's or test's name.
+	// Key is the value of the attributes it is matched on, joined with ":"
+	// when there are several: a user's email, a monitor's name, a Slack
+	// channel's account and channel.
 	Key string
+	// Attrs are all its attributes, as the state holds them.
+	Attrs map[string]any
 }
 
 // Read parses a state in either format and returns the objects of the
 // adoptable types, sorted by address. adoptable maps each Terraform type to
-// the attribute its objects are matched on (program.TerraformTypes: the
+// the attributes its objects are matched on (program.TerraformTypes: the
 // registry); objects of other types are skipped.
-func Read(data []byte, adoptable map[string]string) ([]Object, error) {
+func Read(data []byte, adoptable map[string][]string) ([]Object, error) {
 	var probe struct {
 		FormatVersion string          `json:"format_version"`
 		Version       *int            `json:"version"`
@@ -58,16 +62,21 @@ func Read(data []byte, adoptable map[string]string) ([]Object, error) {
 }
 
 // object makes an Object from a resource's attributes, keyed by the
-// attribute matchOn.
-func object(address, typ, matchOn string, attrs map[string]any) (Object, error) {
-	o := Object{Address: address, Type: typ, ID: str(attrs["id"])}
+// attributes matchOn.
+func object(address, typ string, matchOn []string, attrs map[string]any) (Object, error) {
+	o := Object{Address: address, Type: typ, ID: str(attrs["id"]), Attrs: attrs}
 	if o.ID == "" {
 		return o, fmt.Errorf("%s has no id attribute", address)
 	}
-	o.Key = str(attrs[matchOn])
-	if o.Key == "" {
-		return o, fmt.Errorf("%s has no %s attribute to match on", address, matchOn)
+	var parts []string
+	for _, a := range matchOn {
+		v := str(attrs[a])
+		if v == "" {
+			return o, fmt.Errorf("%s has no %s attribute to match on", address, a)
+		}
+		parts = append(parts, v)
 	}
+	o.Key = strings.Join(parts, ":")
 	return o, nil
 }
 
@@ -82,7 +91,7 @@ func str(v any) string {
 }
 
 // readShow reads `show -json` values: root_module and its child_modules.
-func readShow(raw json.RawMessage, adoptable map[string]string) ([]Object, error) {
+func readShow(raw json.RawMessage, adoptable map[string][]string) ([]Object, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil // an empty state
 	}
@@ -127,7 +136,7 @@ func readShow(raw json.RawMessage, adoptable map[string]string) ([]Object, error
 }
 
 // readRaw reads a format-version-4 terraform.tfstate.
-func readRaw(raw json.RawMessage, adoptable map[string]string) ([]Object, error) {
+func readRaw(raw json.RawMessage, adoptable map[string][]string) ([]Object, error) {
 	var resources []struct {
 		Module    string `json:"module"`
 		Mode      string `json:"mode"`
@@ -169,4 +178,59 @@ func readRaw(raw json.RawMessage, adoptable map[string]string) ([]Object, error)
 		}
 	}
 	return out, nil
+}
+
+// RoleNames maps the ids of the state's Datadog roles, managed ones and
+// those read by a data source (the built-in roles a configuration looks up
+// by name), to their names: what a user's `roles` ids stand for.
+func RoleNames(data []byte) map[string]string {
+	out := map[string]string{}
+	var doc struct {
+		Values struct {
+			RootModule json.RawMessage `json:"root_module"`
+		} `json:"values"`
+		Resources []struct {
+			Type      string `json:"type"`
+			Instances []struct {
+				Attributes map[string]any `json:"attributes"`
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if json.Unmarshal(data, &doc) != nil {
+		return out
+	}
+	add := func(typ string, attrs map[string]any) {
+		if typ == "datadog_role" && str(attrs["id"]) != "" && str(attrs["name"]) != "" {
+			out[str(attrs["id"])] = str(attrs["name"])
+		}
+	}
+	for _, r := range doc.Resources {
+		for _, inst := range r.Instances {
+			add(r.Type, inst.Attributes)
+		}
+	}
+	type module struct {
+		Resources []struct {
+			Type   string         `json:"type"`
+			Values map[string]any `json:"values"`
+		} `json:"resources"`
+		ChildModules []json.RawMessage `json:"child_modules"`
+	}
+	var walk func(raw json.RawMessage, depth int)
+	walk = func(raw json.RawMessage, depth int) {
+		var m module
+		if depth > 64 || json.Unmarshal(raw, &m) != nil {
+			return
+		}
+		for _, r := range m.Resources {
+			add(r.Type, r.Values)
+		}
+		for _, c := range m.ChildModules {
+			walk(c, depth+1)
+		}
+	}
+	if len(doc.Values.RootModule) > 0 {
+		walk(doc.Values.RootModule, 0)
+	}
+	return out
 }

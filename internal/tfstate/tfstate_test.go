@@ -9,8 +9,8 @@ import (
 
 // adoptable is what the registry hands the reader: each Terraform type
 // and the attribute its objects are matched on.
-var adoptable = map[string]string{
-	"datadog_user": "email", "datadog_role": "name", "datadog_monitor": "name", "datadog_synthetics_test": "name",
+var adoptable = map[string][]string{
+	"datadog_user": {"email"}, "datadog_role": {"name"}, "datadog_monitor": {"name"}, "datadog_synthetics_test": {"name"},
 }
 
 func TestReadShowJSON(t *testing.T) {
@@ -32,7 +32,7 @@ func TestReadShowJSON(t *testing.T) {
 		{Address: `datadog_user.users["jane"]`, Type: "datadog_user", ID: "u-1", Key: "Jane@Example.org"},
 		{Address: "module.dd.datadog_monitor.m", Type: "datadog_monitor", ID: "42", Key: "M"},
 		{Address: "module.dd.module.inner.datadog_synthetics_test.t", Type: "datadog_synthetics_test", ID: "abc-123-xyz", Key: "T"},
-	}, objs, "managed Datadog objects of every module, data sources and other types left out")
+	}, withoutAttrs(objs), "managed Datadog objects of every module, data sources and other types left out")
 }
 
 func TestReadRawState(t *testing.T) {
@@ -49,7 +49,8 @@ func TestReadRawState(t *testing.T) {
 		{Address: `datadog_role.roles["limited-read-write"]`, Type: "datadog_role", ID: "r-1", Key: "Limited Read Write"},
 		{Address: "module.dd.datadog_monitor.m[0]", Type: "datadog_monitor", ID: "7", Key: "M0"},
 		{Address: "module.dd.datadog_monitor.m[1]", Type: "datadog_monitor", ID: "8", Key: "M1"},
-	}, objs)
+	}, withoutAttrs(objs))
+	assert.Equal(t, map[string]any{"id": "7", "name": "M0"}, objs[1].Attrs)
 }
 
 func TestReadErrors(t *testing.T) {
@@ -81,11 +82,32 @@ func TestReadTakesTypesFromTheRegistry(t *testing.T) {
 		{"address": "datadog_team.t", "mode": "managed", "type": "datadog_team", "values": {"id": "t-1", "handle": "lf-staff", "name": "LF Staff"}},
 		{"address": "datadog_user.u", "mode": "managed", "type": "datadog_user", "values": {"id": "u-1", "email": "a@b.c"}}
 	]}}}`)
-	objs, err := Read(state, map[string]string{"datadog_team": "handle"})
+	objs, err := Read(state, map[string][]string{"datadog_team": {"handle"}})
 	require.NoError(t, err)
-	assert.Equal(t, []Object{{Address: "datadog_team.t", Type: "datadog_team", ID: "t-1", Key: "lf-staff"}}, objs)
+	require.Len(t, objs, 1)
+	assert.Equal(t, Object{Address: "datadog_team.t", Type: "datadog_team", ID: "t-1", Key: "lf-staff", Attrs: objs[0].Attrs}, objs[0])
+	assert.Equal(t, "LF Staff", objs[0].Attrs["name"], "every attribute is kept")
 
 	objs, err = Read(state, adoptable)
 	require.NoError(t, err)
-	assert.Equal(t, []Object{{Address: "datadog_user.u", Type: "datadog_user", ID: "u-1", Key: "a@b.c"}}, objs)
+	require.Len(t, objs, 1)
+	assert.Equal(t, "a@b.c", objs[0].Key)
+
+	slackState := []byte(`{"version": 4, "resources": [{"mode": "managed", "type": "datadog_integration_slack_channel", "name": "c", "instances": [
+		{"attributes": {"id": "PyTorch:#alerts", "account_name": "PyTorch", "channel_name": "#alerts"}}]}]}`)
+	objs, err = Read(slackState, map[string][]string{"datadog_integration_slack_channel": {"account_name", "channel_name"}})
+	require.NoError(t, err)
+	require.Len(t, objs, 1)
+	assert.Equal(t, "PyTorch:#alerts", objs[0].Key, "several match attributes are joined with ':'")
+	_, err = Read(slackState, map[string][]string{"datadog_integration_slack_channel": {"account_name", "workspace"}})
+	assert.ErrorContains(t, err, "has no workspace attribute to match on")
+}
+
+func withoutAttrs(objs []Object) []Object {
+	out := make([]Object, len(objs))
+	for i, o := range objs {
+		o.Attrs = nil
+		out[i] = o
+	}
+	return out
 }

@@ -1,0 +1,391 @@
+package dashboards
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"strings"
+
+	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
+)
+
+// Section is the config key of the dashboards: `pytorch-datadog:dashboards`.
+const Section = "dashboards"
+
+// ImportID is the form of a dashboard's import id: its id, three groups of
+// three lowercase letters or digits, as in the dashboard's URL.
+var ImportID = kit.IDForm{Pattern: regexp.MustCompile(`^[a-z0-9]{3}-[a-z0-9]{3}-[a-z0-9]{3}$`), Example: "abc-def-ghi"}
+
+// Layout types of a dashboard.
+const (
+	// Ordered places widgets on a 12-column grid, top to bottom.
+	Ordered = "ordered"
+	// Free places every widget at its own position and size.
+	Free = "free"
+)
+
+var layoutTypes = []string{Ordered, Free}
+
+// OrderedColumns is the width of an ordered dashboard's grid: a widget of
+// it must fit, x + width at most this.
+const OrderedColumns = 12
+
+// Dashboard is a Datadog dashboard managed here, in one of two forms:
+// structured (Title, Description, LayoutType, Widgets, Tags), registered as
+// a datadog.Dashboard, or its JSON as Datadog exports it from the UI (JSON),
+// registered as a datadog.DashboardJson.
+type Dashboard struct {
+	// Title is the dashboard's title; for the JSON form, the JSON's
+	// `title`. Required, unique across dashboards (Terraform adoption
+	// matches on it).
+	Title string
+	// Description is shown under the title; default "" (none), always sent.
+	Description string
+	// LayoutType is Ordered or Free. Required in the structured form.
+	LayoutType string
+	// Widgets are the dashboard's widgets in order; always sent, so a widget
+	// added in the UI shows as drift.
+	Widgets []Widget
+	// Tags are `team:<name>` tags, the only ones Datadog takes on a
+	// dashboard; always sent ([] when none).
+	Tags []string
+	// JSON is the dashboard's JSON, compact, keys as given; "" for the
+	// structured form.
+	JSON string
+	// ImportID adopts an existing Datadog dashboard (its id, abc-def-ghi).
+	ImportID string
+}
+
+// Widget is one widget of a structured dashboard: a monitor summary, the one
+// widget kind the structured form expresses, and where it sits.
+type Widget struct {
+	MonitorSummary MonitorSummary
+	// Layout is required on a free dashboard; on an ordered one, either
+	// every widget has one (fixed reflow) or none does (auto reflow).
+	Layout *Layout
+}
+
+// MonitorSummary is a monitor summary widget (the provider's
+// manageStatusDefinition). Every field is sent, defaults included, so that a
+// change made in the UI shows as drift.
+type MonitorSummary struct {
+	Title      string
+	TitleSize  int
+	TitleAlign string
+	// Query selects the monitors, as in the Manage Monitors page; ""
+	// selects every monitor.
+	Query             string
+	SummaryType       string
+	DisplayFormat     string
+	ColorPreference   string
+	HideZeroCounts    bool
+	ShowLastTriggered bool
+	ShowPriority      bool
+	Sort              string
+}
+
+// Layout is a widget's position and size in grid units.
+type Layout struct {
+	X, Y, Width, Height int
+}
+
+// DefaultMonitorSummary holds the defaults of a monitor summary's optional
+// fields: the widget as the Datadog UI creates it, so that leaving a field
+// out means what it means in the UI.
+var DefaultMonitorSummary = MonitorSummary{
+	// No title: the widget shows none unless given one.
+	Title: "",
+	// 16 is the size Datadog uses for a widget title that sets none.
+	TitleSize: 16,
+	// Titles are left-aligned in the UI by default.
+	TitleAlign: "left",
+	// An empty query summarises every monitor of the organisation: the
+	// status board this widget is usually for.
+	Query: "",
+	// One row per monitor, not per monitor group.
+	SummaryType: "monitors",
+	// The counts by status and the list of monitors below them.
+	DisplayFormat: "countsAndList",
+	// Status colours on the text; coloured backgrounds are a choice.
+	ColorPreference: "text",
+	// Statuses with no monitors are hidden, as in the UI.
+	HideZeroCounts: true,
+	// The last-triggered column is off in the UI by default.
+	ShowLastTriggered: false,
+	// The priority column is off by default (the provider's default).
+	ShowPriority: false,
+	// Worst status first: alerting monitors at the top.
+	Sort: "status,asc",
+}
+
+var (
+	summaryTypes     = []string{"monitors", "groups", "combined"}
+	displayFormats   = []string{"counts", "countsAndList", "list"}
+	colorPreferences = []string{"background", "text"}
+	titleAligns      = []string{"left", "center", "right"}
+	// sorts are the orders Datadog accepts for a monitor summary.
+	sorts = []string{
+		"name", "group", "status", "tags", "triggered",
+		"name,asc", "name,desc", "group,asc", "group,desc", "status,asc", "status,desc",
+		"tags,asc", "tags,desc", "triggered,asc", "triggered,desc", "priority,asc", "priority,desc",
+	}
+	// teamTag is the one tag form Datadog takes on a dashboard.
+	teamTag = regexp.MustCompile(`^team:\S+$`)
+)
+
+const (
+	what       = "a dashboard ({title, description, layoutType, widgets, tags}, or {json} exported from the Datadog UI)"
+	jsonWhat   = "the dashboard's JSON as the Datadog UI exports it (an object, or a string of JSON)"
+	jsonRemedy = "export the dashboard's JSON from the Datadog UI and put it under json"
+)
+
+// Decode decodes and validates the dashboards section, reporting every
+// problem to p. An absent section is no dashboards.
+func Decode(p *kit.Problems, raw string, present bool) map[string]Dashboard {
+	out := map[string]Dashboard{}
+	if !present {
+		return out
+	}
+	m, ok := p.Section(Section, raw, "dashboard key to dashboard")
+	if !ok {
+		return out
+	}
+	titles := map[string]string{}
+	for _, key := range kit.SortedKeys(m) {
+		path := Section + "." + key
+		p.Key(path, key)
+		entry, _ := m[key].(map[string]any)
+		_, hasJSON := entry["json"]
+		d := Dashboard{Widgets: []Widget{}, Tags: []string{}}
+		var widgets []any
+		structured := func(decode func(fp string, v any)) func(string, any) {
+			return func(fp string, v any) {
+				if hasJSON {
+					p.Add(fp, "cannot be set with json: a dashboard is either structured (title, layoutType, widgets, ...) or its JSON, and the JSON carries its own %s", jsonName(fp))
+					return
+				}
+				decode(fp, v)
+			}
+		}
+		fields := []kit.Field{
+			{Name: "title", Decode: structured(func(fp string, v any) { p.String(fp, v, &d.Title); p.NonEmpty(fp, d.Title) })},
+			{Name: "description", Decode: structured(func(fp string, v any) { p.String(fp, v, &d.Description) })},
+			{Name: "layoutType", Decode: structured(func(fp string, v any) { p.Enum(fp, v, layoutTypes, &d.LayoutType) })},
+			{Name: "widgets", Decode: structured(func(fp string, v any) {
+				if l, isList := v.([]any); isList {
+					widgets = l
+					return
+				}
+				p.Add(fp, "must be a list of widgets ({monitorSummary, layout}), got %s", kit.Describe(v))
+			})},
+			{Name: "tags", Decode: structured(func(fp string, v any) { decodeTags(p, fp, v, &d.Tags) })},
+			{Name: "json", Decode: func(fp string, v any) { decodeJSON(p, fp, v, &d) }},
+			ImportID.Field(p, &d.ImportID),
+		}
+		if !p.Object(path, m[key], what, fields) {
+			continue
+		}
+		titlePath := path + ".json.title"
+		if !hasJSON {
+			titlePath = path + ".title"
+			for _, f := range []string{"title", "layoutType"} {
+				if _, set := entry[f]; !set {
+					p.Add(path+"."+f, "missing; a dashboard needs its %s (or its JSON exported from the Datadog UI under json)", f)
+				}
+			}
+			d.Widgets = decodeWidgets(p, path+".widgets", widgets, d.LayoutType)
+		}
+		if d.Title != "" {
+			if other, dup := titles[d.Title]; dup {
+				p.Add(titlePath, "title %q is also the title of %s.%s; dashboard titles must be unique", d.Title, Section, other)
+			} else {
+				titles[d.Title] = key
+			}
+		}
+		out[key] = d
+	}
+	return out
+}
+
+// jsonName names a structured field's counterpart in the dashboard's JSON.
+func jsonName(fieldPath string) string {
+	switch f := fieldPath[strings.LastIndex(fieldPath, ".")+1:]; f {
+	case "layoutType":
+		return "layout_type"
+	default:
+		return f
+	}
+}
+
+// decodeTags decodes a dashboard's tags: `team:<name>`, each once.
+func decodeTags(p *kit.Problems, path string, v any, out *[]string) {
+	var tags []string
+	if !p.StringList(path, v, "team:<name> tags", &tags) {
+		return
+	}
+	seen := map[string]int{}
+	kept := []string{}
+	for i, t := range tags {
+		tp := fmt.Sprintf("%s[%d]", path, i)
+		if !teamTag.MatchString(t) {
+			p.Add(tp, "%q is not a team:<name> tag, the only tags Datadog takes on a dashboard", t)
+			continue
+		}
+		if j, dup := seen[t]; dup {
+			p.Add(tp, "%q is listed twice (also at [%d])", t, j)
+			continue
+		}
+		seen[t] = i
+		kept = append(kept, t)
+	}
+	*out = kept
+}
+
+// decodeJSON decodes the JSON form: an object, or a string of JSON that is
+// one, with a non-empty title and a layout type. It sets the dashboard's
+// JSON (compact) and Title.
+func decodeJSON(p *kit.Problems, path string, v any, d *Dashboard) {
+	var obj map[string]any
+	var compact string
+	switch x := v.(type) {
+	case string:
+		dec := json.NewDecoder(strings.NewReader(x))
+		dec.UseNumber()
+		var parsed any
+		if err := dec.Decode(&parsed); err != nil {
+			p.Add(path, "is not JSON (%v); %s", err, jsonRemedy)
+			return
+		}
+		if dec.More() {
+			p.Add(path, "holds more than one JSON value; it must be the one object of the dashboard's JSON")
+			return
+		}
+		m, isObj := parsed.(map[string]any)
+		if !isObj {
+			p.Add(path, "must be %s, got JSON of %s", jsonWhat, kit.Describe(parsed))
+			return
+		}
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, []byte(x)); err != nil {
+			p.Add(path, "is not JSON (%v)", err)
+			return
+		}
+		obj, compact = m, buf.String()
+	case map[string]any:
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(x); err != nil {
+			p.Add(path, "cannot be written as JSON: %v", err)
+			return
+		}
+		obj, compact = x, strings.TrimSuffix(buf.String(), "\n")
+	default:
+		p.Add(path, "must be %s, got %s", jsonWhat, kit.Describe(v))
+		return
+	}
+	before := p.Len()
+	title, hasTitle := obj["title"]
+	if !hasTitle {
+		p.Add(path+".title", "missing; the dashboard's JSON needs its title")
+	} else if p.String(path+".title", title, &d.Title) {
+		p.NonEmpty(path+".title", d.Title)
+	}
+	if lt, has := obj["layout_type"]; !has {
+		p.Add(path+".layout_type", "missing; the dashboard's JSON needs its layout_type (%s)", strings.Join(layoutTypes, " or "))
+	} else {
+		p.Enum(path+".layout_type", lt, layoutTypes, &d.LayoutType)
+	}
+	if p.Len() == before {
+		d.JSON = compact
+	}
+}
+
+// decodeWidgets decodes a structured dashboard's widgets and checks their
+// layouts against the layout type ("" when it is invalid or missing).
+func decodeWidgets(p *kit.Problems, path string, list []any, layoutType string) []Widget {
+	out := []Widget{}
+	firstWith, firstWithout := -1, -1
+	for i, item := range list {
+		wp := fmt.Sprintf("%s[%d]", path, i)
+		w := Widget{MonitorSummary: DefaultMonitorSummary}
+		var hasSummary bool
+		if !p.Object(wp, item, "a widget ({monitorSummary, layout})", []kit.Field{
+			{Name: "monitorSummary", Decode: func(fp string, v any) { hasSummary = true; decodeSummary(p, fp, v, &w.MonitorSummary) }},
+			{Name: "layout", Decode: func(fp string, v any) { w.Layout = decodeLayout(p, fp, v) }},
+		}) {
+			continue
+		}
+		if !hasSummary {
+			p.Add(wp+".monitorSummary", "missing; monitorSummary is the one widget kind written here: for other widgets, %s", jsonRemedy)
+		}
+		if _, set := item.(map[string]any)["layout"]; set {
+			if firstWith < 0 {
+				firstWith = i
+			}
+		} else {
+			if firstWithout < 0 {
+				firstWithout = i
+			}
+			if layoutType == Free {
+				p.Add(wp+".layout", "missing; a free-layout dashboard places every widget: give it {x, y, width, height}")
+			}
+		}
+		if layoutType == Ordered && w.Layout != nil && w.Layout.X+w.Layout.Width > OrderedColumns {
+			p.Add(wp+".layout", "x + width is %d; an ordered dashboard's grid is %d columns wide", w.Layout.X+w.Layout.Width, OrderedColumns)
+		}
+		out = append(out, w)
+	}
+	if layoutType == Ordered && firstWith >= 0 && firstWithout >= 0 {
+		p.Add(fmt.Sprintf("%s[%d].layout", path, firstWithout),
+			"missing, while widgets[%d] has one; in an ordered dashboard give every widget a layout (fixed reflow) or none (auto reflow)", firstWith)
+	}
+	return out
+}
+
+// decodeSummary decodes a monitor summary over its defaults.
+func decodeSummary(p *kit.Problems, path string, v any, s *MonitorSummary) {
+	p.Object(path, v, "a monitor summary ({title, titleSize, titleAlign, query, summaryType, displayFormat, colorPreference, hideZeroCounts, showLastTriggered, showPriority, sort})", []kit.Field{
+		{Name: "title", Decode: func(fp string, v any) { p.String(fp, v, &s.Title) }},
+		{Name: "titleSize", Decode: func(fp string, v any) { atLeast(p, fp, v, 1, &s.TitleSize) }},
+		{Name: "titleAlign", Decode: func(fp string, v any) { p.Enum(fp, v, titleAligns, &s.TitleAlign) }},
+		{Name: "query", Decode: func(fp string, v any) { p.String(fp, v, &s.Query) }},
+		{Name: "summaryType", Decode: func(fp string, v any) { p.Enum(fp, v, summaryTypes, &s.SummaryType) }},
+		{Name: "displayFormat", Decode: func(fp string, v any) { p.Enum(fp, v, displayFormats, &s.DisplayFormat) }},
+		{Name: "colorPreference", Decode: func(fp string, v any) { p.Enum(fp, v, colorPreferences, &s.ColorPreference) }},
+		{Name: "hideZeroCounts", Decode: func(fp string, v any) { p.Bool(fp, v, &s.HideZeroCounts) }},
+		{Name: "showLastTriggered", Decode: func(fp string, v any) { p.Bool(fp, v, &s.ShowLastTriggered) }},
+		{Name: "showPriority", Decode: func(fp string, v any) { p.Bool(fp, v, &s.ShowPriority) }},
+		{Name: "sort", Decode: func(fp string, v any) { p.Enum(fp, v, sorts, &s.Sort) }},
+	})
+}
+
+// decodeLayout decodes a widget's layout: whole grid units, the position
+// at least 0, the size at least 1. It returns nil when any is invalid.
+func decodeLayout(p *kit.Problems, path string, v any) *Layout {
+	var l Layout
+	before := p.Len()
+	if !p.Object(path, v, "a layout ({x, y, width, height})", []kit.Field{
+		{Name: "x", Required: true, Decode: func(fp string, v any) { atLeast(p, fp, v, 0, &l.X) }},
+		{Name: "y", Required: true, Decode: func(fp string, v any) { atLeast(p, fp, v, 0, &l.Y) }},
+		{Name: "width", Required: true, Decode: func(fp string, v any) { atLeast(p, fp, v, 1, &l.Width) }},
+		{Name: "height", Required: true, Decode: func(fp string, v any) { atLeast(p, fp, v, 1, &l.Height) }},
+	}) || p.Len() != before {
+		return nil
+	}
+	return &l
+}
+
+// atLeast decodes a whole number of at least lo (and at most the 32-bit
+// integers the provider takes).
+func atLeast(p *kit.Problems, path string, v any, lo int, out *int) {
+	if n, isNum := v.(json.Number); isNum {
+		if i, err := n.Int64(); err == nil && i < int64(lo) {
+			p.Add(path, "must be a whole number of at least %d, got %d", lo, i)
+			return
+		}
+	}
+	p.Int(path, v, lo, math.MaxInt32, out)
+}

@@ -1,0 +1,73 @@
+package adopt
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pytorch-fdn/pytorch-datadog/internal/tfstate"
+)
+
+func addition(section, key, address string, entry map[string]any) Addition {
+	return Addition{Section: section, Key: key, Object: tfstate.Object{Address: address}, Entry: entry}
+}
+
+func TestAddKeepsEverythingElse(t *testing.T) {
+	t.Parallel()
+	in := "# head\r\n" +
+		"config:\r\n" +
+		"  pytorch-datadog:users:\r\n" +
+		"    # the first user\r\n" +
+		"    a: {email: a@example.org, roles: [x]}\r\n" +
+		"  pytorch-datadog:teams:\r\n" +
+		"  pytorch-datadog:monitors: {}"
+	out, err := Add([]byte(in), []Addition{
+		addition("users", "b", `datadog_user.users["b"]`, map[string]any{"email": "b@example.org", "roles": []any{"Datadog Admin Role"}, "importId": "0123"}),
+		addition("teams", "t", "datadog_team.t", map[string]any{"name": "T", "members": []any{}}),
+		addition("roles", "r", "datadog_role.r", map[string]any{"name": "R"}),
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "# head\r\n"+
+		"config:\r\n"+
+		"  pytorch-datadog:users:\r\n"+
+		"    # Added by ddstack import --add from datadog_user.users[\"b\"].\r\n"+
+		"    b:\r\n"+
+		"      email: b@example.org\r\n"+
+		"      importId: \"0123\"\r\n"+
+		"      roles:\r\n"+
+		"        - Datadog Admin Role\r\n"+
+		"    # the first user\r\n"+
+		"    a: {email: a@example.org, roles: [x]}\r\n"+
+		"  pytorch-datadog:teams:\r\n"+
+		"    # Added by ddstack import --add from datadog_team.t.\r\n"+
+		"    t:\r\n"+
+		"      members: []\r\n"+
+		"      name: T\r\n"+
+		"  pytorch-datadog:monitors: {}\r\n"+
+		"  pytorch-datadog:roles:\r\n"+
+		"    # Added by ddstack import --add from datadog_role.r.\r\n"+
+		"    r:\r\n"+
+		"      name: R\r\n", string(out), "CRLF kept, a string that looks like a number quoted, a missing section added at the end")
+}
+
+func TestAddRefusesWhatItCannotEditSafely(t *testing.T) {
+	t.Parallel()
+	a := []Addition{addition("monitors", "m", "datadog_monitor.m", map[string]any{"name": "M"})}
+	for name, tc := range map[string]struct{ in, want string }{
+		"flow section":      {"config:\n  pytorch-datadog:monitors: {a: {name: A}}\n", "flow style"},
+		"keys after config": {"config:\n  pytorch-datadog:users: {}\nother: 1\n", "keys after config"},
+		"flow config":       {"config: {a: 1}\n", "block map"},
+		"not a map":         {"- 1\n", "not a map"},
+		"scalar section":    {"config:\n  pytorch-datadog:monitors: none\n", "flow style or is not a map"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Add([]byte(tc.in), a)
+			assert.ErrorContains(t, err, tc.want)
+		})
+	}
+	same, err := Add([]byte("config:\n  x: 1\n"), nil)
+	require.NoError(t, err)
+	assert.Equal(t, "config:\n  x: 1\n", string(same), "nothing to add changes nothing")
+}

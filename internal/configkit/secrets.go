@@ -1,0 +1,42 @@
+package configkit
+
+// SecretsKey is the config key of the stack's secrets: values by name
+// (kebab-case) that resources take without ever showing them, such as the
+// incident.io bearer token a webhook sends. The whole key is secret:
+// `pulumi config set --secret --path 'secrets.<name>' <value>`.
+const SecretsKey = "secrets"
+
+// Secrets decodes the secrets section. It must be secret config, so that no
+// value is ever committed or shown in plaintext; its values are never
+// echoed in a message. Absent, there are none.
+func (p *Problems) Secrets(raw Raw) map[string]string {
+	out := map[string]string{}
+	v, present := raw.Get(SecretsKey)
+	if !present {
+		return out
+	}
+	if !raw.Secret[Namespace+":"+SecretsKey] {
+		p.Add(SecretsKey, "is set in plaintext; every value of it must be secret: pulumi config set --secret --path 'secrets.<name>' <value> (and remove the plaintext one)")
+		return out
+	}
+	m, ok := parseJSON(v)
+	obj, isMap := m.(map[string]any)
+	if !ok || !isMap {
+		p.Add(SecretsKey, "must be a map of secret name to secret value, set with pulumi config set --secret --path 'secrets.<name>'")
+		return out
+	}
+	for _, name := range SortedKeys(obj) {
+		path := SecretsKey + "." + name
+		p.Key(path, name)
+		s, isStr := obj[name].(string)
+		switch {
+		case !isStr:
+			p.Add(path, "must be a string (the value is not shown)")
+		case s == "":
+			p.Add(path, "is empty; set it with pulumi config set --secret --path '%s'", path)
+		default:
+			out[name] = s
+		}
+	}
+	return out
+}

@@ -1,0 +1,300 @@
+package webhooks
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+
+	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
+)
+
+// Section is the config key of the webhooks: `pytorch-datadog:webhooks`.
+const Section = "webhooks"
+
+// namePattern is the form of a webhook's name: the characters a Datadog
+// handle takes (`@webhook-<name>`).
+var namePattern = regexp.MustCompile(`^[A-Za-z0-9_.\-]+$`)
+
+// ImportID is the form of a webhook's import id: Terraform's and Datadog's
+// id of a webhook is its name.
+var ImportID = kit.IDForm{Pattern: namePattern, Example: "lf-incident-io"}
+
+// Encodings are the ways Datadog sends the payload.
+const (
+	JSON = "json"
+	Form = "form"
+)
+
+var encodings = []string{JSON, Form}
+
+// Webhook is a Datadog webhook managed here: what Datadog sends (the
+// payload, a template of Datadog variables), where, and with which headers.
+type Webhook struct {
+	// Name is the webhook's name; monitors notify it as @webhook-<name>.
+	// Default: the config key. Unique.
+	Name string
+	// URL is where Datadog posts: https, with a host, no user:password.
+	URL string
+	// EncodeAs is json (default: Datadog's, and production's) or form.
+	EncodeAs string
+	// Headers are the custom headers by name: plain values, or values
+	// built around a secret of the `secrets` config key.
+	Headers map[string]Header
+	// Payload is the body template, as configured (a JSON object; numbers
+	// as json.Number). Its strings hold Datadog variables such as
+	// $ALERT_TRANSITION. PayloadJSON renders it.
+	Payload map[string]any
+	// Unquoted are the variables Datadog fills with JSON ($LOGS_SAMPLE):
+	// wherever one is a whole string value of the payload, it is written
+	// without its quotes.
+	Unquoted []string
+	// ImportID adopts an existing Datadog webhook (its name).
+	ImportID string
+}
+
+// Header is one custom header's value: Value as written, or, when Secret
+// is set, Prefix + the secret's value + Suffix.
+type Header struct {
+	// Value is a plain value, used when Secret is "".
+	Value string
+	// Secret is the name of an entry of the `secrets` config key.
+	Secret string
+	// Prefix and Suffix surround the secret: "Bearer ".
+	Prefix, Suffix string
+}
+
+var (
+	// headerName is an HTTP token (RFC 9110, 5.6.2).
+	headerName = regexp.MustCompile("^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$")
+	// variable is a Datadog template variable: $LOGS_SAMPLE.
+	variable = regexp.MustCompile(`^\$[A-Z][A-Z0-9_]*$`)
+)
+
+// IsCredential says whether a header's name says it carries a credential:
+// Authorization, Proxy-Authorization, Cookie, and names ending in -Api-Key
+// or -Token (case-insensitive). Such a header takes its value from a
+// secret, never a plain string.
+func IsCredential(name string) bool {
+	n := strings.ToLower(name)
+	switch n {
+	case "authorization", "proxy-authorization", "cookie", "api-key", "token":
+		return true
+	}
+	return strings.HasSuffix(n, "-api-key") || strings.HasSuffix(n, "-token")
+}
+
+// Decode decodes and validates the webhooks section, reporting every
+// problem to p. Headers only name their secrets: the secrets' values are
+// checked by New (the repository's stack file does not hold them; the
+// workflows set them). An absent section is no webhooks.
+func Decode(p *kit.Problems, raw string, present bool) map[string]Webhook {
+	out := map[string]Webhook{}
+	if !present {
+		return out
+	}
+	m, ok := p.Section(Section, raw, "webhook key to webhook ({url, payload, headers, ...})")
+	if !ok {
+		return out
+	}
+	names := map[string]string{}
+	for _, key := range kit.SortedKeys(m) {
+		path := Section + "." + key
+		p.Key(path, key)
+		w := Webhook{Name: key, EncodeAs: JSON, Headers: map[string]Header{}}
+		var payloadOK, unquotedOK bool
+		fields := []kit.Field{
+			{Name: "name", Decode: func(fp string, v any) {
+				if p.String(fp, v, &w.Name) && !namePattern.MatchString(w.Name) {
+					p.Add(fp, "%q is not a webhook name: letters, digits, '_', '-' and '.' only, as monitors notify it as @webhook-<name>", w.Name)
+				}
+			}},
+			{Name: "url", Required: true, Decode: func(fp string, v any) {
+				if p.String(fp, v, &w.URL) {
+					checkURL(p, fp, w.URL)
+				}
+			}},
+			{Name: "encodeAs", Decode: func(fp string, v any) { p.Enum(fp, v, encodings, &w.EncodeAs) }},
+			{Name: "headers", Decode: func(fp string, v any) { w.Headers = decodeHeaders(p, fp, v) }},
+			// The payload is required: left unset, Datadog sends its default
+			// payload and the provider takes whatever Datadog holds, so an
+			// edit in the UI would never show as drift.
+			{Name: "payload", Required: true, Decode: func(fp string, v any) {
+				pm, isMap := v.(map[string]any)
+				if !isMap {
+					p.Add(fp, "must be a map (the JSON object Datadog sends, its values Datadog variables such as $ALERT_TRANSITION), got %s", kit.Describe(v))
+					return
+				}
+				w.Payload, payloadOK = pm, true
+			}},
+			{Name: "unquoted", Decode: func(fp string, v any) {
+				unquotedOK = p.StringList(fp, v, "Datadog variables such as $LOGS_SAMPLE", &w.Unquoted)
+			}},
+			ImportID.Field(p, &w.ImportID),
+		}
+		if !p.Object(path, m[key], "a webhook ({url, payload, headers, encodeAs, unquoted, name})", fields) {
+			continue
+		}
+		if unquotedOK {
+			checkUnquoted(p, path+".unquoted", w, payloadOK)
+		}
+		if w.ImportID != w.Name && namePattern.MatchString(w.ImportID) && namePattern.MatchString(w.Name) {
+			p.Add(path+".importId", "%q is not the webhook's name %q: a webhook's id is its name, and adopting it under another name would rename it, so that monitors notifying @webhook-%s stop reaching it; adopt it under its name, then rename", w.ImportID, w.Name, w.ImportID)
+		}
+		if other, dup := names[w.Name]; dup {
+			p.Add(path+".name", "%q is also the name of webhooks.%s; webhook names must be unique", w.Name, other)
+		} else {
+			names[w.Name] = key
+		}
+		out[key] = w
+	}
+	return out
+}
+
+// checkURL checks the address Datadog posts to: https, so that the payload
+// and the headers' credentials travel encrypted; with a host; and without
+// a user:password part, which would be a credential in plain config.
+func checkURL(p *kit.Problems, path, s string) {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil || strings.ContainsAny(s, " \t\r\n"):
+		p.Add(path, "%q is not a URL such as https://api.incident.io/v2/alert_events/datadog/<id>", s)
+	case u.Scheme != "https":
+		p.Add(path, "%q must be an https URL: the payload and the headers' credentials must travel encrypted", s)
+	case u.User != nil:
+		p.Add(path, "must not hold a user:password part: a credential in plain config; send it in a header instead: headers: {Authorization: {secret: NAME, prefix: \"Basic \"}}")
+	case u.Hostname() == "":
+		p.Add(path, "%q has no host", s)
+	}
+}
+
+// decodeHeaders decodes the headers: a map of header name to a plain value
+// or {secret, prefix, suffix}. Values are never quoted in messages: a
+// header may hold a credential.
+func decodeHeaders(p *kit.Problems, path string, v any) map[string]Header {
+	out := map[string]Header{}
+	m, ok := v.(map[string]any)
+	if !ok {
+		p.Add(path, "must be a map of header name to value or {secret, prefix, suffix}, got %s", kit.Describe(v))
+		return out
+	}
+	seen := map[string]string{}
+	for _, name := range kit.SortedKeys(m) {
+		hp := path + "." + name
+		if !headerName.MatchString(name) {
+			p.Add(hp, "%q is not an HTTP header name: letters, digits and !#$%%&'*+-.^_`|~ only, no spaces, colons or line breaks", name)
+			continue
+		}
+		folded := strings.ToLower(name)
+		if other, dup := seen[folded]; dup {
+			p.Add(hp, "is the same header as %s: header names are case-insensitive", other)
+			continue
+		}
+		seen[folded] = name
+		var h Header
+		switch x := m[name].(type) {
+		case string:
+			if IsCredential(name) {
+				p.Add(hp, "carries a credential, which a plain string would put in the stack file and in plans in plaintext; write {secret: NAME, prefix: \"Bearer \"} and set it with pulumi config set --secret --path '%s.NAME' <value>", kit.SecretsKey)
+				continue
+			}
+			if !checkValue(p, hp, x) {
+				continue
+			}
+			h.Value = x
+		case map[string]any:
+			before := p.Len()
+			p.Object(hp, x, "a header value or {secret, prefix, suffix}", []kit.Field{
+				{Name: "secret", Required: true, Decode: func(fp string, v any) {
+					if p.String(fp, v, &h.Secret) && !kit.IsKey(h.Secret) {
+						p.Add(fp, "%q is not a secret name: lowercase letters and digits joined by '-' (incident-io-bearer), the key under %s", h.Secret, kit.SecretsKey)
+					}
+				}},
+				{Name: "prefix", Decode: func(fp string, v any) {
+					if p.String(fp, v, &h.Prefix) {
+						checkValue(p, fp, h.Prefix)
+					}
+				}},
+				{Name: "suffix", Decode: func(fp string, v any) {
+					if p.String(fp, v, &h.Suffix) {
+						checkValue(p, fp, h.Suffix)
+					}
+				}},
+			})
+			if p.Len() != before {
+				continue
+			}
+		default:
+			p.Add(hp, "must be a string or {secret, prefix, suffix}, got %s", kit.Describe(x))
+			continue
+		}
+		out[name] = h
+	}
+	return out
+}
+
+// checkValue reports a header value (or part) holding a line break or
+// another control character: a line break would end the header and start
+// another. The value is not shown, as it may be a credential.
+func checkValue(p *kit.Problems, path, s string) bool {
+	if i := controlAt(s); i >= 0 {
+		p.Add(path, "holds a control character (%q at byte %d); a header value is one line", s[i], i)
+		return false
+	}
+	return true
+}
+
+// controlAt is the index of the first control character of s other than
+// a tab, or -1.
+func controlAt(s string) int {
+	return strings.IndexFunc(s, func(r rune) bool { return (r < 0x20 && r != '\t') || r == 0x7f })
+}
+
+// checkUnquoted checks that each unquoted entry is a Datadog variable that
+// is a whole string value somewhere in the payload.
+func checkUnquoted(p *kit.Problems, path string, w Webhook, payloadOK bool) {
+	values := map[string]bool{}
+	if payloadOK {
+		stringValues(w.Payload, values)
+	}
+	seen := map[string]int{}
+	for i, s := range w.Unquoted {
+		ip := fmt.Sprintf("%s[%d]", path, i)
+		if j, dup := seen[s]; dup {
+			p.Add(ip, "%q is listed twice (also at [%d])", s, j)
+			continue
+		}
+		seen[s] = i
+		if !variable.MatchString(s) {
+			p.Add(ip, "%q is not a Datadog variable such as $LOGS_SAMPLE: a '$' then upper-case letters, digits and '_'", s)
+			continue
+		}
+		if payloadOK && !values[s] {
+			candidates := []string{}
+			for v := range values {
+				if variable.MatchString(v) {
+					candidates = append(candidates, v)
+				}
+			}
+			slices.Sort(candidates)
+			p.Add(ip, "%q is not a whole string value of the payload, so there is nothing to write without quotes%s", s, kit.DidYouMean(s, candidates))
+		}
+	}
+}
+
+// stringValues collects the string values (not keys) of a payload.
+func stringValues(v any, out map[string]bool) {
+	switch x := v.(type) {
+	case string:
+		out[x] = true
+	case map[string]any:
+		for _, e := range x {
+			stringValues(e, out)
+		}
+	case []any:
+		for _, e := range x {
+			stringValues(e, out)
+		}
+	}
+}
