@@ -1,6 +1,7 @@
 // Command pytorch-datadog is the Pulumi program that manages the PyTorch
-// Foundation's Datadog organisation (custom roles, users, monitors and
-// synthetics API tests, notifying its channels); see the program package.
+// Foundation's Datadog organisation (custom roles, users, teams, Slack
+// channels, webhooks, monitors, synthetics API tests, dashboards and AWS
+// account integrations); see the program package.
 package main
 
 import (

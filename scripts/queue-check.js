@@ -40,9 +40,15 @@
       console.log(`HUD answered with a body that is not JSON: ${error.message}`);
     }
     if (Array.isArray(data)) {
-      rows = data.filter((row) =>
-        row !== null && typeof row === 'object' &&
-        typeof row.machine_type === 'string' && typeof row.avg_queue_s === 'number');
+      // HUD sends avg_queue_s as a JSON number today; a number in a string
+      // (ClickHouse's default for 64-bit integers) counts too, so that a
+      // change of HUD's settings cannot silence every queue test.
+      const seconds = (v) =>
+        typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+      rows = data
+        .filter((row) => row !== null && typeof row === 'object' && typeof row.machine_type === 'string')
+        .map((row) => ({ machine_type: row.machine_type, avg_queue_s: seconds(row.avg_queue_s) }))
+        .filter((row) => Number.isFinite(row.avg_queue_s));
     } else if (data !== null) {
       console.log('HUD answered with JSON that is not a list of queue rows');
     }

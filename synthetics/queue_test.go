@@ -227,7 +227,8 @@ func TestQueueScriptVerdicts(t *testing.T) {
 				"not JSON":              {200, "<html>Bad gateway</html>", ""},
 				"JSON, not a list":      {200, `{"rows": ` + rows(row(member, over)) + `}`, ""},
 				"rows missing fields":   {200, `[{"machine_type":"` + member + `"},{"avg_queue_s":999999},{},null,7]`, ""},
-				"avg as a string":       {200, `[{"machine_type":"` + member + `","avg_queue_s":"999999"}]`, ""},
+				"avg as a string":       {200, `[{"machine_type":"` + member + `","avg_queue_s":"999999"}]`, fmt.Sprintf("High queue detected for machine types %s: %s (%.1fh)", f.label, member, 999999.0/3600)},
+				"avg not a number":      {200, `[{"machine_type":"` + member + `","avg_queue_s":"soon"},{"machine_type":"` + member + `","avg_queue_s":""},{"machine_type":"` + member + `","avg_queue_s":true}]`, ""},
 				"bad rows beside a row": {200, `[{"avg_queue_s":999999},null,` + row(member, over) + `]`, overMsg},
 			}
 			for i, m := range f.members {

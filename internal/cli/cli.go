@@ -30,13 +30,17 @@ Usage:
   ddstack diff [--format text|markdown|json] [--exit-code] OLD.yaml NEW.yaml
   ddstack check [--stack NAME | --file PATH] [--grep REGEXP] [--no-retry] [--parallel N]
                 [--resolve HOST:PORT:ADDR]... [--cacert FILE] [--json] [NAME ...]
-  ddstack import --tfstate FILE [--stack NAME | --file PATH] [--write]
+  ddstack import --tfstate FILE [--stack NAME | --file PATH] [--add] [--write]
+  ddstack queues coverage [--stack NAME | --file PATH] [--types FILE | --hud [URL] | --history FILE] [--json]
+  ddstack queues backtest [--stack NAME | --file PATH] (--history FILE | --hud [URL] [--days N])
+                          [--target N] [--plot DIR] [--json]
 
 Commands:
   plan   run the program under Pulumi's mock engine and show what it registers
   diff   show what a stack config change does in Datadog
   check  run the stack's synthetics tests from here, as Datadog would
   import adopt objects a Terraform state manages: set their importIds
+  queues which queue test watches each runner type; how often each would have paged
 
 Run ddstack COMMAND --help for a command's flags.
 `
@@ -57,6 +61,8 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		return runCheck(args[1:], stdout, stderr)
 	case "import":
 		return runImport(args[1:], stdout, stderr)
+	case "queues":
+		return runQueues(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return ExitOK
