@@ -23,11 +23,12 @@
     }
   };
 
-  // A pattern that starts with ^ is an anchored regular expression; any
-  // other pattern is a substring.
+  // A pattern that starts with ^ is an anchored regular expression, made
+  // once; any other pattern is a substring.
+  const patterns = params.exclude.map((pattern) => (pattern.startsWith('^') ? new RegExp(pattern) : pattern));
   const excluded = (machineType) =>
-    params.exclude.some((pattern) =>
-      pattern.startsWith('^') ? new RegExp(pattern).test(machineType) : machineType.includes(pattern));
+    patterns.some((pattern) =>
+      typeof pattern === 'string' ? machineType.includes(pattern) : pattern.test(machineType));
 
   let rows = [];
   if (dd.response.statusCode !== 200) {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dop251/goja"
@@ -82,9 +83,40 @@ func Match(pattern, s string) (bool, error) {
 // Run runs code against resp. The error is for a script that cannot run at
 // all (a syntax error, a timeout); a failed assertion is a Result.
 func Run(code string, resp Response, limit time.Duration) (Result, error) {
-	prog, err := goja.Compile("assertion.js", code, true)
+	s, err := Prepare(code)
 	if err != nil {
 		return Result{}, err
+	}
+	return s.Run(resp, limit)
+}
+
+// Script is a script compiled once, to run against many responses: what
+// replaying a test over months of data needs. It is safe for concurrent use.
+type Script struct {
+	prog *goja.Program
+}
+
+// Prepare compiles code as Run would; the error is a syntax error.
+func Prepare(code string) (*Script, error) {
+	prog, err := goja.Compile("assertion.js", code, true)
+	if err != nil {
+		return nil, err
+	}
+	return &Script{prog: prog}, nil
+}
+
+// prelude is ddPrelude, compiled once for every run.
+var prelude = sync.OnceValues(func() (*goja.Program, error) {
+	return goja.Compile("dd.js", ddPrelude, false)
+})
+
+// Run runs the script against resp, as the package's Run does. Each run has
+// a runtime of its own: a script declares top-level constants (a queue
+// check's params), which a second run in the same runtime could not.
+func (s *Script) Run(resp Response, limit time.Duration) (Result, error) {
+	pre, err := prelude()
+	if err != nil {
+		return Result{}, fmt.Errorf("dd runtime: %w", err)
 	}
 	vm := goja.New()
 	var res Result
@@ -119,7 +151,7 @@ func Run(code string, resp Response, limit time.Duration) (Result, error) {
 	}); err != nil {
 		return Result{}, err
 	}
-	if _, err := vm.RunString(ddPrelude); err != nil {
+	if _, err := vm.RunProgram(pre); err != nil {
 		return Result{}, fmt.Errorf("dd runtime: %w", err)
 	}
 
@@ -127,7 +159,7 @@ func Run(code string, resp Response, limit time.Duration) (Result, error) {
 		timer := time.AfterFunc(limit, func() { vm.Interrupt(ErrTimeout) })
 		defer timer.Stop()
 	}
-	_, err = vm.RunProgram(prog)
+	_, err = vm.RunProgram(s.prog)
 	var interrupted *goja.InterruptedError
 	switch {
 	case err == nil:

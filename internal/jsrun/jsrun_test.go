@@ -1,6 +1,8 @@
 package jsrun
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -89,4 +91,57 @@ func TestMatch(t *testing.T) {
 	}
 	_, err := Match("(", "x")
 	assert.Error(t, err)
+}
+
+func TestPrepare(t *testing.T) {
+	t.Parallel()
+	// A top-level const, as a queue check declares its params: each run has
+	// a runtime of its own, so running the script again does not clash.
+	s, err := Prepare(`const limit = 3; dd.expect(JSON.parse(dd.response.body).n <= limit, "too many").to.be.true;`)
+	require.NoError(t, err)
+	done := make(chan struct{})
+	for i := range 8 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			res, err := s.Run(Response{StatusCode: 200, Body: fmt.Sprintf(`{"n": %d}`, i)}, time.Second)
+			assert.NoError(t, err)
+			assert.Equal(t, i <= 3, res.Passed, "n = %d", i)
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+	_, err = Prepare("if (x {")
+	assert.Error(t, err)
+}
+
+// BenchmarkScriptRun: a script shaped as a queue check (parse 200 rows,
+// test each against a regular expression), without and with the cache.
+func BenchmarkScriptRun(b *testing.B) {
+	var rows []string
+	for i := range 200 {
+		rows = append(rows, fmt.Sprintf(`{"count":1,"avg_queue_s":%d,"machine_type":"linux.type.%d","time":"2026-08-21T15:00:00Z"}`, i*100, i))
+	}
+	body := "[" + strings.Join(rows, ",") + "]"
+	code := `const params = {"exclude": ["^lf\\.", "^linux.aws.h100"]};
+const rows = JSON.parse(dd.response.body).filter((r) => !params.exclude.some((p) => new RegExp(p).test(r.machine_type)) && r.avg_queue_s > 100000);
+dd.expect(rows.length === 0).to.be.true;`
+	s, err := Prepare(code)
+	require.NoError(b, err)
+	for b.Loop() {
+		res, err := s.Run(Response{StatusCode: 200, Body: body}, time.Second)
+		if err != nil || !res.Passed {
+			b.Fatal(err, res.Failure)
+		}
+	}
+}
+
+func BenchmarkScriptRunEmpty(b *testing.B) {
+	s, err := Prepare(`const params = {"x": 1}; const rows = JSON.parse(dd.response.body); dd.expect(rows.length === 0).to.be.true;`)
+	require.NoError(b, err)
+	for b.Loop() {
+		if _, err := s.Run(Response{StatusCode: 200, Body: "[]"}, time.Second); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
