@@ -106,7 +106,11 @@ func Decode(p *kit.Problems, raw string, present bool, channels map[string]strin
 		mon := Monitor{Window: DefaultWindow, Comparator: ">", IncludeTags: true, Tags: []string{}}
 		hasCritical := false
 		fields := []kit.Field{
-			{Name: "name", Required: true, Decode: func(fp string, v any) { p.String(fp, v, &mon.Name); p.NonEmpty(fp, mon.Name) }},
+			{Name: "name", Required: true, Decode: func(fp string, v any) {
+				if p.String(fp, v, &mon.Name) {
+					p.NonEmpty(fp, mon.Name)
+				}
+			}},
 			{Name: "kind", Required: true, Decode: func(fp string, v any) { p.Enum(fp, v, kinds, &mon.Kind) }},
 			{Name: "query", Decode: func(fp string, v any) { p.String(fp, v, &mon.Query) }},
 			{Name: "search", Decode: func(fp string, v any) { p.String(fp, v, &mon.Search) }},
@@ -120,7 +124,11 @@ func Decode(p *kit.Problems, raw string, present bool, channels map[string]strin
 			{Name: "warning", Decode: func(fp string, v any) { p.OptNumber(fp, v, &mon.Warning) }},
 			{Name: "criticalRecovery", Decode: func(fp string, v any) { p.OptNumber(fp, v, &mon.CriticalRecovery) }},
 			{Name: "warningRecovery", Decode: func(fp string, v any) { p.OptNumber(fp, v, &mon.WarningRecovery) }},
-			{Name: "message", Required: true, Decode: func(fp string, v any) { p.String(fp, v, &mon.Message); p.NonEmpty(fp, mon.Message) }},
+			{Name: "message", Required: true, Decode: func(fp string, v any) {
+				if p.String(fp, v, &mon.Message) {
+					p.NonEmpty(fp, mon.Message)
+				}
+			}},
 			{Name: "notify", Decode: func(fp string, v any) { mon.Notify = p.Notify(fp, v, channels) }},
 			{Name: "renotifyInterval", Decode: func(fp string, v any) {
 				var n int
@@ -180,12 +188,12 @@ func checkKind(p *kit.Problems, path string, mon Monitor, set map[string]any) {
 		}
 	case Event, Log:
 		if !hasSearch {
-			p.Add(path+".search", "missing; an %s monitor needs its search, such as source:amazon_sns", mon.Kind)
+			p.Add(path+".search", "missing; %s monitor needs its search, such as source:amazon_sns", article(mon.Kind))
 		} else {
 			p.NonEmpty(path+".search", mon.Search)
 		}
 		if hasQuery {
-			p.Add(path+".query", "is for metric monitors; an %s monitor has a search, and the query is rendered from it", mon.Kind)
+			p.Add(path+".query", "is for metric monitors; %s monitor has a search, and the query is rendered from it", article(mon.Kind))
 		}
 	}
 }
@@ -218,4 +226,12 @@ func checkThresholds(p *kit.Problems, path string, mon Monitor) {
 			p.Add(path+".warningRecovery", "must be %s warning (%s) for comparator %s", word, kit.FormatNumber(*mon.Warning), mon.Comparator)
 		}
 	}
+}
+
+// article puts "a" or "an" before a kind: "an event", "a log".
+func article(kind string) string {
+	if strings.HasPrefix(kind, "e") {
+		return "an " + kind
+	}
+	return "a " + kind
 }

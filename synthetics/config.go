@@ -169,11 +169,23 @@ func Decode(p *kit.Problems, raw string, present bool, channels map[string]strin
 		}
 		var assertions []any
 		fields := []kit.Field{
-			{Name: "name", Required: true, Decode: func(fp string, v any) { p.String(fp, v, &t.Name); p.NonEmpty(fp, t.Name) }},
+			{Name: "name", Required: true, Decode: func(fp string, v any) {
+				if p.String(fp, v, &t.Name) {
+					p.NonEmpty(fp, t.Name)
+				}
+			}},
 			{Name: "kind", Decode: func(string, any) {}},
-			{Name: "message", Required: true, Decode: func(fp string, v any) { p.String(fp, v, &t.Message); p.NonEmpty(fp, t.Message) }},
+			{Name: "message", Required: true, Decode: func(fp string, v any) {
+				if p.String(fp, v, &t.Message) {
+					p.NonEmpty(fp, t.Message)
+				}
+			}},
 			{Name: "notify", Decode: func(fp string, v any) { t.Notify = p.Notify(fp, v, channels) }},
-			{Name: "service", Decode: func(fp string, v any) { p.String(fp, v, &t.Service); p.NonEmpty(fp, t.Service) }},
+			{Name: "service", Decode: func(fp string, v any) {
+				if p.String(fp, v, &t.Service) {
+					p.NonEmpty(fp, t.Service)
+				}
+			}},
 			{Name: "tags", Decode: func(fp string, v any) { p.StringList(fp, v, "tags", &t.Tags) }},
 			{Name: "locations", Decode: func(fp string, v any) {
 				if p.StringList(fp, v, "Datadog locations such as aws:us-west-2", &t.Locations); len(t.Locations) == 0 {
@@ -280,8 +292,14 @@ func decodeAssertion(p *kit.Problems, path string, v any, kind string) (Assertio
 	fields := []kit.Field{{Name: "type", Required: true, Decode: func(string, any) {}}}
 	if a.Type == "javascript" {
 		fields = append(fields, kit.Field{Name: "code", Required: true, Decode: func(fp string, v any) {
-			p.String(fp, v, &a.Code)
-			if err := jsrun.Compile(a.Code); a.Code != "" && err != nil {
+			if !p.String(fp, v, &a.Code) {
+				return
+			}
+			if strings.TrimSpace(a.Code) == "" {
+				p.Add(fp, "is empty; write the script that checks dd.response, such as dd.expect(dd.response.statusCode).to.equal(200)")
+				return
+			}
+			if err := jsrun.Compile(a.Code); err != nil {
 				p.Add(fp, "is not a script Datadog can run: %v", err)
 			}
 		}})
@@ -376,8 +394,9 @@ func decodeQueue(p *kit.Problems, path string, v any) *scripts.Queue {
 		return func(fp string, v any) {
 			rules++
 			q.Match = match
-			p.String(fp, v, &q.Value)
-			p.NonEmpty(fp, q.Value)
+			if p.String(fp, v, &q.Value) {
+				p.NonEmpty(fp, q.Value)
+			}
 		}
 	}
 	label := ""

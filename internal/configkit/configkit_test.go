@@ -569,3 +569,14 @@ func TestNamespaceIsTheProjectName(t *testing.T) {
 	require.NoError(t, yaml.Unmarshal(data, &project))
 	assert.Equal(t, project.Name, kit.Namespace)
 }
+
+// A third entry adopting the same object is said to repeat the first, and
+// so is the second.
+func TestUniqueImportIDsNameTheFirst(t *testing.T) {
+	t.Parallel()
+	p := &kit.Problems{}
+	p.UniqueImportIDs("users", map[string]string{"a": "x", "b": "x", "c": "x"})
+	require.Error(t, p.Err())
+	assert.Equal(t, `users.b.importId: "x" is also the importId of users.a; one Datadog object is adopted once`+"\n"+
+		`users.c.importId: "x" is also the importId of users.a; one Datadog object is adopted once`, p.Err().Error())
+}

@@ -43,6 +43,7 @@ func (p *Problems) UniqueImportIDs(section string, ids map[string]string) {
 		}
 		if other, dup := seen[v]; dup {
 			p.Add(section+"."+key+".importId", "%q is also the importId of %s.%s; one Datadog object is adopted once", v, section, other)
+			continue
 		}
 		seen[v] = key
 	}
