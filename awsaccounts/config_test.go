@@ -1,7 +1,6 @@
 package awsaccounts_test
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/pytorch-fdn/pytorch-datadog/awsaccounts"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
+	"github.com/pytorch-fdn/pytorch-datadog/internal/configkit/kittest"
 )
 
 // decode decodes an awsAccounts section as present and returns the
@@ -20,35 +20,7 @@ func decode(t *testing.T, raw string) (map[string]awsaccounts.Account, []*config
 	t.Helper()
 	p := &configkit.Problems{}
 	out := awsaccounts.Decode(p, raw, true)
-	return out, problems(t, p)
-}
-
-func problems(t *testing.T, p *configkit.Problems) []*configkit.PathError {
-	t.Helper()
-	err := p.Err()
-	if err == nil {
-		require.Zero(t, p.Len())
-		return nil
-	}
-	joined, ok := err.(interface{ Unwrap() []error })
-	require.True(t, ok, "Err joins the problems: %v", err)
-	var out []*configkit.PathError
-	for _, e := range joined.Unwrap() {
-		var pe *configkit.PathError
-		require.True(t, errors.As(e, &pe), "every problem has a path: %v", e)
-		out = append(out, pe)
-	}
-	require.Len(t, out, p.Len())
-	return out
-}
-
-func paths(list []*configkit.PathError) []string {
-	out := []string{}
-	for _, pe := range list {
-		out = append(out, pe.Path)
-	}
-	sort.Strings(out)
-	return out
+	return out, kittest.Problems(t, p)
 }
 
 // account is one minimal valid account "a", with extra fields appended.
@@ -356,7 +328,7 @@ func TestDecodeReportsEveryProblemAtOnce(t *testing.T) {
 		wantPaths = append(wantPaths, path)
 	}
 	sort.Strings(wantPaths)
-	assert.Equal(t, wantPaths, paths(got), "every problem, each once")
+	assert.Equal(t, wantPaths, kittest.SortedPaths(got), "every problem, each once")
 	for _, pe := range got {
 		assert.Contains(t, pe.Msg, want[pe.Path], pe.Path)
 	}
@@ -398,7 +370,7 @@ func TestDecodeSurvivesAnyType(t *testing.T) {
 				t.Parallel()
 				p := &configkit.Problems{}
 				require.NotPanics(t, func() { awsaccounts.Decode(p, raw, true) })
-				for _, pe := range problems(t, p) {
+				for _, pe := range kittest.Problems(t, p) {
 					assert.True(t, strings.HasPrefix(pe.Path, "awsAccounts.a."+field), "problem at %s: %s", pe.Path, pe.Msg)
 				}
 			})

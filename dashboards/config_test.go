@@ -2,7 +2,6 @@ package dashboards_test
 
 import (
 	"encoding/json"
-	"errors"
 	"sort"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/pytorch-fdn/pytorch-datadog/dashboards"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
+	"github.com/pytorch-fdn/pytorch-datadog/internal/configkit/kittest"
 )
 
 // decode decodes a dashboards section as present and returns the
@@ -20,35 +20,7 @@ func decode(t *testing.T, raw string) (map[string]dashboards.Dashboard, []*confi
 	t.Helper()
 	p := &configkit.Problems{}
 	out := dashboards.Decode(p, raw, true)
-	return out, problems(t, p)
-}
-
-func problems(t *testing.T, p *configkit.Problems) []*configkit.PathError {
-	t.Helper()
-	err := p.Err()
-	if err == nil {
-		require.Zero(t, p.Len())
-		return nil
-	}
-	joined, ok := err.(interface{ Unwrap() []error })
-	require.True(t, ok, "Err joins the problems: %v", err)
-	var out []*configkit.PathError
-	for _, e := range joined.Unwrap() {
-		var pe *configkit.PathError
-		require.True(t, errors.As(e, &pe), "every problem has a path: %v", e)
-		out = append(out, pe)
-	}
-	require.Len(t, out, p.Len())
-	return out
-}
-
-func paths(list []*configkit.PathError) []string {
-	out := []string{}
-	for _, pe := range list {
-		out = append(out, pe.Path)
-	}
-	sort.Strings(out)
-	return out
+	return out, kittest.Problems(t, p)
 }
 
 // requireOnly checks that list is exactly one problem, at path, whose
@@ -394,7 +366,7 @@ func TestDecodeReportsEveryProblemAtOnce(t *testing.T) {
 				want = append(want, path)
 			}
 			sort.Strings(want)
-			assert.Equal(t, want, paths(got), "every problem, each once")
+			assert.Equal(t, want, kittest.SortedPaths(got), "every problem, each once")
 			for _, pe := range got {
 				assert.Contains(t, pe.Msg, tc.want[pe.Path], pe.Path)
 			}

@@ -1,7 +1,6 @@
 package monitors_test
 
 import (
-	"errors"
 	"sort"
 	"strings"
 	"testing"
@@ -10,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
+	"github.com/pytorch-fdn/pytorch-datadog/internal/configkit/kittest"
 	"github.com/pytorch-fdn/pytorch-datadog/monitors"
 )
 
@@ -22,26 +22,7 @@ func decode(t *testing.T, raw string) (map[string]monitors.Monitor, []*configkit
 	t.Helper()
 	p := &configkit.Problems{}
 	out := monitors.Decode(p, raw, true, channels)
-	return out, problems(t, p)
-}
-
-func problems(t *testing.T, p *configkit.Problems) []*configkit.PathError {
-	t.Helper()
-	err := p.Err()
-	if err == nil {
-		require.Zero(t, p.Len())
-		return nil
-	}
-	joined, ok := err.(interface{ Unwrap() []error })
-	require.True(t, ok, "Err joins the problems: %v", err)
-	var out []*configkit.PathError
-	for _, e := range joined.Unwrap() {
-		var pe *configkit.PathError
-		require.True(t, errors.As(e, &pe), "every problem has a path: %v", e)
-		out = append(out, pe)
-	}
-	require.Len(t, out, p.Len())
-	return out
+	return out, kittest.Problems(t, p)
 }
 
 func paths(list []*configkit.PathError) []string {

@@ -1,7 +1,6 @@
 package synthetics_test
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
+	"github.com/pytorch-fdn/pytorch-datadog/internal/configkit/kittest"
 	"github.com/pytorch-fdn/pytorch-datadog/synthetics"
 )
 
@@ -23,21 +23,7 @@ func decode(t *testing.T, raw string) (map[string]synthetics.Test, []*configkit.
 	t.Helper()
 	p := &configkit.Problems{}
 	out := synthetics.Decode(p, raw, true, channels)
-	err := p.Err()
-	if err == nil {
-		require.Zero(t, p.Len())
-		return out, nil
-	}
-	joined, ok := err.(interface{ Unwrap() []error })
-	require.True(t, ok, "Err joins the problems: %v", err)
-	var list []*configkit.PathError
-	for _, e := range joined.Unwrap() {
-		var pe *configkit.PathError
-		require.True(t, errors.As(e, &pe), "every problem has a path: %v", e)
-		list = append(list, pe)
-	}
-	require.Len(t, list, p.Len())
-	return out, list
+	return out, kittest.Problems(t, p)
 }
 
 // decodeOK decodes a section that must be valid.
@@ -45,15 +31,6 @@ func decodeOK(t *testing.T, raw string) map[string]synthetics.Test {
 	t.Helper()
 	out, problems := decode(t, raw)
 	require.Empty(t, problems, "problems: %v", problems)
-	return out
-}
-
-func paths(list []*configkit.PathError) []string {
-	out := []string{}
-	for _, pe := range list {
-		out = append(out, pe.Path)
-	}
-	sort.Strings(out)
 	return out
 }
 
@@ -75,7 +52,7 @@ func requireExactly(t *testing.T, list []*configkit.PathError, want map[string]s
 		wantPaths = append(wantPaths, p)
 	}
 	sort.Strings(wantPaths)
-	require.Equal(t, wantPaths, paths(list), "every problem, each once: %v", list)
+	require.Equal(t, wantPaths, kittest.SortedPaths(list), "every problem, each once: %v", list)
 	for _, pe := range list {
 		assert.Contains(t, pe.Msg, want[pe.Path], pe.Path)
 	}

@@ -2,7 +2,6 @@ package webhooks_test
 
 import (
 	"encoding/json"
-	"errors"
 	"strings"
 	"testing"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
+	"github.com/pytorch-fdn/pytorch-datadog/internal/configkit/kittest"
 	"github.com/pytorch-fdn/pytorch-datadog/webhooks"
 )
 
@@ -96,26 +96,7 @@ func decode(t *testing.T, raw string) (map[string]webhooks.Webhook, []*configkit
 	t.Helper()
 	p := &configkit.Problems{}
 	out := webhooks.Decode(p, raw, true)
-	return out, problems(t, p)
-}
-
-func problems(t *testing.T, p *configkit.Problems) []*configkit.PathError {
-	t.Helper()
-	err := p.Err()
-	if err == nil {
-		require.Zero(t, p.Len())
-		return nil
-	}
-	joined, ok := err.(interface{ Unwrap() []error })
-	require.True(t, ok, "Err joins the problems: %v", err)
-	var out []*configkit.PathError
-	for _, e := range joined.Unwrap() {
-		var pe *configkit.PathError
-		require.True(t, errors.As(e, &pe), "every problem has a path: %v", e)
-		out = append(out, pe)
-	}
-	require.Len(t, out, p.Len())
-	return out
+	return out, kittest.Problems(t, p)
 }
 
 // requireOnly checks that list is exactly one problem, at path, whose
@@ -158,7 +139,7 @@ func TestDecodeAbsentOrEmpty(t *testing.T) {
 	t.Parallel()
 	p := &configkit.Problems{}
 	assert.Empty(t, webhooks.Decode(p, `{"w": "not even a webhook"}`, false), "absent: no webhooks, the value unread")
-	assert.Empty(t, problems(t, p))
+	assert.Empty(t, kittest.Problems(t, p))
 
 	got, list := decode(t, `{}`)
 	assert.Empty(t, got)
