@@ -81,10 +81,14 @@ type Monitor struct {
 const DefaultWindow = "5m"
 
 var (
-	comparators     = []string{">", ">=", "<", "<="}
-	onMissingData   = []string{"default", "show_no_data", "show_and_notify_no_data", "resolve"}
-	windowPattern   = regexp.MustCompile(`^[1-9][0-9]*[mhd]$`)
-	comparisonAtEnd = regexp.MustCompile(`(>=?|<=?|==)\s*-?[0-9.]+\s*$`)
+	comparators   = []string{">", ">=", "<", "<="}
+	onMissingData = []string{"default", "show_no_data", "show_and_notify_no_data", "resolve"}
+	windowPattern = regexp.MustCompile(`^[1-9][0-9]*[mhd]$`)
+	// comparisonAtEnd is a query that ends in a comparison of its own (or
+	// just its operator): > 5, >= -2.5, != 5e3, == +.5, spaced or not.
+	// Datadog's query alert grammar ends a query with one comparison, the
+	// one rendered from comparator and critical; a second makes nonsense.
+	comparisonAtEnd = regexp.MustCompile(`(?:[<>]=?|[=!]=|=)\s*(?:[-+]?\s*(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)?\s*$`)
 )
 
 // Decode decodes and validates the monitors section, resolving `notify`
@@ -107,13 +111,21 @@ func Decode(p *kit.Problems, raw string, present bool, channels map[string]strin
 		hasCritical := false
 		fields := []kit.Field{
 			{Name: "name", Required: true, Decode: func(fp string, v any) {
-				if p.String(fp, v, &mon.Name) {
+				if p.String(fp, v, &mon.Name) && p.Printable(fp, mon.Name, false) {
 					p.NonEmpty(fp, mon.Name)
 				}
 			}},
 			{Name: "kind", Required: true, Decode: func(fp string, v any) { p.Enum(fp, v, kinds, &mon.Kind) }},
-			{Name: "query", Decode: func(fp string, v any) { p.String(fp, v, &mon.Query) }},
-			{Name: "search", Decode: func(fp string, v any) { p.String(fp, v, &mon.Search) }},
+			{Name: "query", Decode: func(fp string, v any) {
+				if p.String(fp, v, &mon.Query) {
+					p.Printable(fp, mon.Query, true)
+				}
+			}},
+			{Name: "search", Decode: func(fp string, v any) {
+				if p.String(fp, v, &mon.Search) {
+					p.Printable(fp, mon.Search, true)
+				}
+			}},
 			{Name: "window", Decode: func(fp string, v any) {
 				if p.String(fp, v, &mon.Window); !windowPattern.MatchString(mon.Window) {
 					p.Add(fp, "%q is not a window such as 5m, 1h or 1d", mon.Window)
@@ -125,7 +137,7 @@ func Decode(p *kit.Problems, raw string, present bool, channels map[string]strin
 			{Name: "criticalRecovery", Decode: func(fp string, v any) { p.OptNumber(fp, v, &mon.CriticalRecovery) }},
 			{Name: "warningRecovery", Decode: func(fp string, v any) { p.OptNumber(fp, v, &mon.WarningRecovery) }},
 			{Name: "message", Required: true, Decode: func(fp string, v any) {
-				if p.String(fp, v, &mon.Message) {
+				if p.String(fp, v, &mon.Message) && p.Printable(fp, mon.Message, true) {
 					p.NonEmpty(fp, mon.Message)
 				}
 			}},
@@ -175,10 +187,16 @@ func checkKind(p *kit.Problems, path string, mon Monitor, set map[string]any) {
 	_, hasWindow := set["window"]
 	switch mon.Kind {
 	case Metric:
-		if !hasQuery {
+		switch {
+		case !hasQuery:
 			p.Add(path+".query", "missing; a metric monitor needs its query, up to the comparison")
-		} else if comparisonAtEnd.MatchString(mon.Query) {
-			p.Add(path+".query", "ends with a comparison; write the query up to it: the comparison is rendered from comparator and critical")
+		case strings.TrimSpace(mon.Query) == "":
+			p.Add(path+".query", "is empty; write the metric query up to the comparison, such as sum(last_5m):max:aws.sqs.number_of_messages_sent{queuename:my-queue}.as_count()")
+		case unprintable(mon.Query):
+			// reported where it is decoded
+		case comparisonAtEnd.MatchString(mon.Query):
+			at := strings.TrimSpace(comparisonAtEnd.FindString(mon.Query))
+			p.Add(path+".query", "ends with a comparison (%q); write the query up to it: the comparison is rendered from comparator and critical", at)
 		}
 		if hasSearch {
 			p.Add(path+".search", "is for event and log monitors; a metric monitor has a query")
@@ -196,6 +214,13 @@ func checkKind(p *kit.Problems, path string, mon Monitor, set map[string]any) {
 			p.Add(path+".query", "is for metric monitors; %s monitor has a search, and the query is rendered from it", article(mon.Kind))
 		}
 	}
+}
+
+// unprintable says whether s holds a character Printable refuses in text
+// of several lines.
+func unprintable(s string) bool {
+	_, _, found := kit.FirstUnsafe(s, true)
+	return found
 }
 
 // checkThresholds checks that the thresholds are ordered as the comparator

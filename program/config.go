@@ -84,13 +84,8 @@ func Sections() []string {
 // found, each a *configkit.PathError.
 func Load(raw kit.Raw) (*Config, error) {
 	p := &kit.Problems{}
-	sections := Sections()
-	for _, k := range kit.SortedKeys(raw.Values) {
-		ns, name, found := strings.Cut(k, ":")
-		if found && ns == kit.Namespace && !slices.Contains(sections, name) {
-			p.Add(name, "unknown config key%s; this program reads: %s", kit.DidYouMean(name, sections), strings.Join(sections, ", "))
-		}
-	}
+	checkKeys(p, raw)
+	checkSecure(p, raw)
 	cfg := &Config{}
 	decodeDatadog(p, raw, &cfg.Datadog)
 	v, ok := raw.Get(kit.ChannelsKey)
@@ -136,10 +131,17 @@ func decodeDatadog(p *kit.Problems, raw kit.Raw, out *Datadog) {
 		p.Add(KeyAPIURL, "missing; set the Datadog site's API address: pulumi config set datadog:apiUrl https://api.us3.datadoghq.com/")
 	default:
 		parsed, err := url.Parse(u)
-		if err != nil || parsed.Scheme != "https" || parsed.Host == "" {
-			p.Add(KeyAPIURL, "must be an https:// address such as https://api.us3.datadoghq.com/, got %q", u)
-		} else {
-			out.APIURL = u
+		switch {
+		case err == nil && parsed.User != nil:
+			// The address is never echoed: it holds a password.
+			p.Add(KeyAPIURL, "holds a user name or password (the part before @), which the stack file and plans would show in plaintext, and Datadog takes no login there: remove it; the keys are secrets: pulumi config set --secret datadog:apiKey, or export DD_API_KEY and DD_APP_KEY")
+		case err != nil || parsed.Scheme != "https" || parsed.Host == "":
+			p.Add(KeyAPIURL, "must be an https:// address such as https://api.us3.datadoghq.com/, got %q", kit.RedactURL(u))
+		default:
+			// The host, port and characters, as every URL of the config.
+			if p.URL(KeyAPIURL, u, kit.URLRule{Schemes: []string{"https"}, Example: "https://api.us3.datadoghq.com/"}) != nil {
+				out.APIURL = u
+			}
 		}
 	}
 	for _, k := range []struct {
@@ -155,7 +157,10 @@ func decodeDatadog(p *kit.Problems, raw kit.Raw, out *Datadog) {
 			p.Add(k.key, "is set in plaintext; a key must be secret: pulumi config set --secret %s, or leave it unset and export %s", k.key, k.env)
 			continue
 		}
-		if v == "" {
+		// A `secure: ""` in the stack file reaches the program as "" from
+		// the engine, and as the placeholder of an empty ciphertext from
+		// ddstack, which never decrypts.
+		if strings.TrimSpace(v) == "" || v == kit.SecretPlaceholder("") {
 			p.Add(k.key, "is empty; set it with pulumi config set --secret %s, or remove it and export %s", k.key, k.env)
 			continue
 		}
@@ -186,11 +191,12 @@ func FromContext(ctx *pulumi.Context) kit.Raw {
 // a preview would.
 func MissingSecrets(cfg *Config) []string {
 	var out []string
-	for _, name := range webhooks.SecretNames(cfg.Webhooks) {
-		if _, ok := cfg.Secrets[name]; !ok {
+	for _, name := range slices.Concat(webhooks.SecretNames(cfg.Webhooks), synthetics.SecretNames(cfg.Synthetics)) {
+		if _, ok := cfg.Secrets[name]; !ok && !slices.Contains(out, name) {
 			out = append(out, name)
 		}
 	}
+	slices.Sort(out)
 	return out
 }
 

@@ -116,7 +116,6 @@ func full() kit.Raw {
 		ns(dashboards.Section):             str(`{"status": {"title": "Status", "layoutType": "ordered", "widgets": [{"monitorSummary": {}}], "importId": "abc-def-ghi"}}`),
 		ns(awsaccounts.Section):            str(`{"main": {"accountId": "123456789012", "roleName": "DatadogIntegrationRole"}}`),
 		"pulumi:disable-default-providers": str(`["datadog"]`),
-		"aws:region":                       str("us-west-2"),
 	})
 	r.Secret[ns(kit.SecretsKey)] = true
 	return r
@@ -194,16 +193,21 @@ func TestLoadUnknownProjectKeys(t *testing.T) {
 	}
 }
 
-func TestLoadIgnoresOtherNamespaces(t *testing.T) {
+func TestLoadRefusesKeysItWouldIgnore(t *testing.T) {
 	t.Parallel()
-	cfg, err := Load(rawConfig(map[string]*string{
+	r := rawConfig(map[string]*string{
 		"pulumi:disable-default-providers": str(`["datadog"]`),
 		"aws:region":                       str("us-west-2"),
 		"datadog:site":                     str("us3.datadoghq.com"),
-		"pytorch-datadog-other:users":      str("x"),
-	}))
-	require.NoError(t, err, "keys of other namespaces belong to the engine and other providers")
-	assert.NotNil(t, cfg)
+		"datadog:apikey":                   str("0123456789abcdef"),
+		"pytorch_datadog:monitors":         str("{}"),
+	})
+	requireProblem(t, r, "aws:region", `unknown config namespace "aws"`)
+	requireProblem(t, r, "datadog:site", "unknown config key", "datadog:apiUrl")
+	requireProblem(t, r, "datadog:apikey", `did you mean "datadog:apiKey"?`)
+	msgs := requireProblem(t, r, "pytorch_datadog:monitors", `did you mean "pytorch-datadog"?`)
+	assert.Len(t, msgs, 4, "pulumi:disable-default-providers is the engine's: %v", msgs)
+	assert.NotContains(t, strings.Join(msgs, "\n"), "0123456789abcdef", "a mistyped key's value may be a credential")
 }
 
 func TestLoadProviderKeys(t *testing.T) {

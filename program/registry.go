@@ -206,7 +206,7 @@ var Types = []Type{
 			return entries(cfg.Synthetics, func(t synthetics.Test) (string, string) { return t.Name, t.ImportID })
 		},
 		register: func(ctx *pulumi.Context, cfg *Config, _ *registered, provider pulumi.ResourceOrInvokeOption) error {
-			_, err := synthetics.New(ctx, cfg.Synthetics, provider)
+			_, err := synthetics.New(ctx, cfg.Synthetics, cfg.Secrets, provider)
 			return err
 		},
 	},

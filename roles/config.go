@@ -58,15 +58,25 @@ func Decode(p *kit.Problems, raw string, present bool) map[string]Role {
 			}},
 			{Name: "permissions", Required: true, Decode: func(fp string, v any) {
 				p.StringList(fp, v, "Datadog permission names", &r.Permissions)
-				if _, isList := v.([]any); isList && len(r.Permissions) == 0 {
+				list, isList := v.([]any)
+				if isList && len(list) == 0 {
 					p.Add(fp, "is empty; list the permission names the role grants (for example logs_read_data)")
 				}
+				// Each entry is checked at its own index: StringList leaves
+				// the entries that are not strings out of r.Permissions.
 				seen := map[string]int{}
-				for i, perm := range r.Permissions {
+				for i, item := range list {
+					perm, isStr := item.(string)
+					if !isStr {
+						continue
+					}
+					ip := fmt.Sprintf("%s[%d]", fp, i)
 					if j, dup := seen[perm]; dup {
-						p.Add(fmt.Sprintf("%s[%d]", fp, i), "%q is listed twice (also at [%d])", perm, j)
+						p.Add(ip, "%q is listed twice (also at [%d])", perm, j)
+						continue
 					}
 					seen[perm] = i
+					checkPermission(p, ip, perm)
 				}
 			}},
 			{Name: "defaultPermissionsOptOut", Decode: func(fp string, v any) { p.Bool(fp, v, &r.DefaultPermissionsOptOut) }},
@@ -96,7 +106,22 @@ func checkName(p *kit.Problems, path, name string) {
 	switch {
 	case strings.TrimSpace(name) == "":
 		p.Add(path, "is empty; give the role its display name in Datadog")
+	case !p.Printable(path, name, false):
 	case strings.TrimSpace(name) != name:
 		p.Add(path, "%q has leading or trailing spaces", name)
+	}
+}
+
+// checkPermission reports an entry that cannot be a permission name: an
+// empty one, or one with spaces or a character that acts instead of
+// showing. A name of the right form that Datadog does not know is reported
+// when the names are resolved.
+func checkPermission(p *kit.Problems, path, perm string) {
+	switch {
+	case strings.TrimSpace(perm) == "":
+		p.Add(path, "is empty; write a Datadog permission name such as logs_read_data")
+	case !p.Printable(path, perm, false):
+	case strings.TrimSpace(perm) != perm:
+		p.Add(path, "%q has leading or trailing spaces", perm)
 	}
 }

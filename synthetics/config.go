@@ -3,7 +3,7 @@ package synthetics
 import (
 	"encoding/json"
 	"fmt"
-	"net/url"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -96,6 +96,9 @@ type Test struct {
 	QueueCheck *scripts.Queue
 	// ImportID adopts an existing Datadog test (its public id).
 	ImportID string
+	// Secrets are the secrets the test refers to as {{ NAME }}, sorted
+	// (secrets.go).
+	Secrets []string
 }
 
 // Assertion is one assertion, as Datadog takes it: its target is a string on
@@ -170,13 +173,13 @@ func Decode(p *kit.Problems, raw string, present bool, channels map[string]strin
 		var assertions []any
 		fields := []kit.Field{
 			{Name: "name", Required: true, Decode: func(fp string, v any) {
-				if p.String(fp, v, &t.Name) {
+				if p.String(fp, v, &t.Name) && p.Printable(fp, t.Name, false) {
 					p.NonEmpty(fp, t.Name)
 				}
 			}},
 			{Name: "kind", Decode: func(string, any) {}},
 			{Name: "message", Required: true, Decode: func(fp string, v any) {
-				if p.String(fp, v, &t.Message) {
+				if p.String(fp, v, &t.Message) && p.Printable(fp, t.Message, true) {
 					p.NonEmpty(fp, t.Message)
 				}
 			}},
@@ -208,7 +211,11 @@ func Decode(p *kit.Problems, raw string, present bool, channels map[string]strin
 		switch t.Kind {
 		case HTTP, Queue:
 			fields = append(fields,
-				kit.Field{Name: "url", Required: t.Kind == HTTP, Decode: func(fp string, v any) { p.String(fp, v, &t.URL); checkURL(p, fp, t.URL) }},
+				kit.Field{Name: "url", Required: t.Kind == HTTP, Decode: func(fp string, v any) {
+					if p.String(fp, v, &t.URL) {
+						checkURL(p, fp, t.URL)
+					}
+				}},
 				kit.Field{Name: "timeoutSeconds", Decode: func(fp string, v any) { p.Int(fp, v, 1, 60, &t.TimeoutSeconds) }},
 			)
 		}
@@ -216,14 +223,18 @@ func Decode(p *kit.Problems, raw string, present bool, channels map[string]strin
 		case HTTP:
 			fields = append(fields,
 				kit.Field{Name: "method", Decode: func(fp string, v any) { p.Enum(fp, v, methods, &t.Method) }},
-				kit.Field{Name: "headers", Decode: func(fp string, v any) { p.StringMap(fp, v, &t.Headers) }},
+				kit.Field{Name: "headers", Decode: func(fp string, v any) { p.StringMap(fp, v, &t.Headers); checkHeaders(p, fp, t.Headers) }},
 				kit.Field{Name: "body", Decode: func(fp string, v any) { p.String(fp, v, &t.Body) }},
 				kit.Field{Name: "followRedirects", Decode: func(fp string, v any) { p.Bool(fp, v, &t.FollowRedirects) }},
 				kit.Field{Name: "assertions", Required: true, Decode: func(fp string, v any) { assertions = p.List(fp, v) }},
 			)
 		case SSL:
 			fields = append(fields,
-				kit.Field{Name: "host", Required: true, Decode: func(fp string, v any) { p.String(fp, v, &t.Host); checkHost(p, fp, t.Host) }},
+				kit.Field{Name: "host", Required: true, Decode: func(fp string, v any) {
+					if p.String(fp, v, &t.Host) {
+						checkHost(p, fp, t.Host)
+					}
+				}},
 				kit.Field{Name: "port", Decode: func(fp string, v any) { p.Int(fp, v, 1, 65535, &t.Port) }},
 				kit.Field{Name: "assertions", Required: true, Decode: func(fp string, v any) { assertions = p.List(fp, v) }},
 			)
@@ -231,6 +242,7 @@ func Decode(p *kit.Problems, raw string, present bool, channels map[string]strin
 			fields = append(fields, kit.Field{Name: "queue", Required: true, Decode: func(fp string, v any) { t.QueueCheck = decodeQueue(p, fp, v) }})
 		}
 		p.Object(path, tm, "a synthetics test", fields)
+		decodeSecrets(p, path, &t)
 		if assertions != nil {
 			if len(assertions) == 0 {
 				p.Add(path+".assertions", "is empty; a test needs at least one assertion")
@@ -258,18 +270,14 @@ func Decode(p *kit.Problems, raw string, present bool, channels map[string]strin
 	return out
 }
 
+// checkURL reports an address a test cannot request (kit.URL: scheme,
+// host, port, characters, no user:password part), its {{ NAME }}
+// variables standing for plain text.
 func checkURL(p *kit.Problems, path, s string) {
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(s, " \t\n") {
-		p.Add(path, "%q is not an http:// or https:// URL", s)
-	}
+	p.URL(path, configVariable.ReplaceAllString(s, "var"), urlRule)
 }
 
-func checkHost(p *kit.Problems, path, s string) {
-	if s == "" || strings.ContainsAny(s, "/: \t") {
-		p.Add(path, "%q is not a host name such as discuss.pytorch.org", s)
-	}
-}
+func checkHost(p *kit.Problems, path, s string) { checkSSLHost(p, path, s) }
 
 // decodeAssertion decodes {type, operator, target, property, timingsScope}
 // or {type: javascript, code}.
@@ -283,7 +291,10 @@ func decodeAssertion(p *kit.Problems, path string, v any, kind string) (Assertio
 	before := p.Len()
 	allowed := typesByKind[kind]
 	if t, set := m["type"]; !set {
+		// One message: without its type, which fields an assertion takes
+		// is unknown.
 		p.Add(path+".type", "missing; one of %s", strings.Join(allowed, ", "))
+		return a, false
 	} else if !p.Enum(path+".type", t, allowed, &a.Type) {
 		return a, false
 	}
@@ -297,6 +308,9 @@ func decodeAssertion(p *kit.Problems, path string, v any, kind string) (Assertio
 			}
 			if strings.TrimSpace(a.Code) == "" {
 				p.Add(fp, "is empty; write the script that checks dd.response, such as dd.expect(dd.response.statusCode).to.equal(200)")
+				return
+			}
+			if !checkScript(p, fp, a.Code) {
 				return
 			}
 			if err := jsrun.Compile(a.Code); err != nil {
@@ -388,7 +402,6 @@ func decodeTarget(p *kit.Problems, path string, a Assertion, v any, set bool) (s
 func decodeQueue(p *kit.Problems, path string, v any) *scripts.Queue {
 	q := &scripts.Queue{Match: scripts.Any, Exclude: []string{}}
 	var hours float64
-	hasHours := false
 	rules := 0
 	rule := func(match string) func(string, any) {
 		return func(fp string, v any) {
@@ -406,7 +419,9 @@ func decodeQueue(p *kit.Problems, path string, v any) *scripts.Queue {
 		{Name: scripts.Equals, Decode: rule(scripts.Equals)},
 		{Name: "exclude", Decode: func(fp string, v any) {
 			p.StringList(fp, v, "machine type patterns", &q.Exclude)
-			for i, pat := range q.Exclude {
+			items := indexedStrings(v)
+			for _, i := range slices.Sorted(maps.Keys(items)) {
+				pat := items[i]
 				if strings.HasPrefix(pat, "^") {
 					if err := jsrun.CompileRegExp(pat); err != nil {
 						p.Add(fmt.Sprintf("%s[%d]", fp, i), "%q is not a JavaScript regular expression: %v", pat, err)
@@ -417,8 +432,8 @@ func decodeQueue(p *kit.Problems, path string, v any) *scripts.Queue {
 			}
 		}},
 		{Name: "thresholdHours", Required: true, Decode: func(fp string, v any) {
-			if hasHours = p.Number(fp, v, &hours); hasHours && hours <= 0 {
-				p.Add(fp, "must be more than 0")
+			if p.Number(fp, v, &hours) {
+				q.ThresholdSeconds, _ = thresholdSeconds(p, fp, hours)
 			}
 		}},
 		{Name: "label", Decode: func(fp string, v any) { p.String(fp, v, &label) }},
@@ -429,7 +444,6 @@ func decodeQueue(p *kit.Problems, path string, v any) *scripts.Queue {
 	if rules > 1 {
 		p.Add(path, "has more than one of startsWith, contains and equals; a queue test covers one family")
 	}
-	q.ThresholdSeconds = int(hours * 3600)
 	q.Label = label
 	if q.Label == "" {
 		q.Label = scripts.DefaultLabel(q.Match, q.Value, q.Exclude)

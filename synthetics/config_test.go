@@ -131,11 +131,11 @@ func TestDecodeReportsOneProblem(t *testing.T) {
 		"missing url": {`{"t": {"name": "T", "message": "m", "assertions": [` + statusOK + `]}}`,
 			"synthetics.t.url", "missing; it is required"},
 		"url without a scheme": {httpTest(`, "url": "pytorch.org"`),
-			"synthetics.t.url", `"pytorch.org" is not an http:// or https:// URL`},
+			"synthetics.t.url", `"pytorch.org" has no scheme; write it as http:// or https://`},
 		"ftp url": {httpTest(`, "url": "ftp://pytorch.org/"`),
-			"synthetics.t.url", "is not an http:// or https:// URL"},
+			"synthetics.t.url", `"ftp://pytorch.org/" must be an http or https URL`},
 		"url with a space": {httpTest(`, "url": "https://pytorch.org/a b"`),
-			"synthetics.t.url", "is not an http:// or https:// URL"},
+			"synthetics.t.url", "holds a space at byte 21; a URL has none"},
 		"unknown method": {httpTest(`, "method": "get"`),
 			"synthetics.t.method", `"get" is not one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS`},
 		"header value not a string": {httpTest(`, "headers": {"x-retries": 3}`),
@@ -333,7 +333,7 @@ func TestDecodeEveryField(t *testing.T) {
 	t.Parallel()
 	got := decodeOK(t, `{
 		"post": {"name": "Post", "kind": "http", "url": "http://example.org/api?x=1", "method": "POST", "body": "{\"a\": 1}",
-			"headers": {"content-type": "application/json", "x-token": "t"}, "followRedirects": true, "timeoutSeconds": 10,
+			"headers": {"content-type": "application/json", "x-trace": "t"}, "followRedirects": true, "timeoutSeconds": 10,
 			"service": "api", "tags": ["team:infra"], "locations": ["aws:eu-west-1", "aws:us-east-1"],
 			"tickEvery": 60, "retry": {"count": 0, "intervalMs": 1000}, "minFailureDuration": 600, "status": "paused",
 			"message": "Post failed.", "notify": ["lf", "infra"], "importId": "abc-123-xyz",
@@ -357,7 +357,7 @@ func TestDecodeEveryField(t *testing.T) {
 		Service: "api", Tags: []string{"team:infra"}, Locations: []string{"aws:eu-west-1", "aws:us-east-1"},
 		TickEvery: 60, RetryCount: 0, RetryIntervalMs: 1000, MinFailureDuration: 600, Status: "paused",
 		Method: "POST", URL: "http://example.org/api?x=1", Body: `{"a": 1}`,
-		Headers:         map[string]string{"content-type": "application/json", "x-token": "t"},
+		Headers:         map[string]string{"content-type": "application/json", "x-trace": "t"},
 		FollowRedirects: true, TimeoutSeconds: 10, ImportID: "abc-123-xyz",
 		Assertions: []synthetics.Assertion{
 			{Type: "statusCode", Operator: "is", Target: "200", HasTarget: true},

@@ -92,9 +92,9 @@ func TestDecodeQueueProblems(t *testing.T) {
 		"no threshold": {queueTest(`{"contains": ".dgx."}`), map[string]string{
 			"synthetics.q.queue.thresholdHours": "missing; it is required"}},
 		"threshold of zero": {queueTest(`{"contains": ".dgx.", "thresholdHours": 0}`), map[string]string{
-			"synthetics.q.queue.thresholdHours": "must be more than 0"}},
+			"synthetics.q.queue.thresholdHours": "must be from 0.25 to 24 hours"}},
 		"negative threshold": {queueTest(`{"contains": ".dgx.", "thresholdHours": -1}`), map[string]string{
-			"synthetics.q.queue.thresholdHours": "must be more than 0"}},
+			"synthetics.q.queue.thresholdHours": "must be from 0.25 to 24 hours"}},
 		"threshold as a string": {queueTest(`{"contains": ".dgx.", "thresholdHours": "3h"}`), map[string]string{
 			"synthetics.q.queue.thresholdHours": `must be a number, got the string "3h"`}},
 		"threshold in seconds": {queueTest(`{"contains": ".dgx.", "thresholdSeconds": 10800}`), map[string]string{
@@ -126,7 +126,7 @@ func TestDecodeQueueProblems(t *testing.T) {
 		"every problem of a queue at once": {queueTest(`{"contains": "a", "equals": "b", "exclude": ["^("], "thresholdHours": -2, "colour": "red"}`), map[string]string{
 			"synthetics.q.queue.colour":         "unknown field",
 			"synthetics.q.queue.exclude[0]":     "is not a JavaScript regular expression",
-			"synthetics.q.queue.thresholdHours": "must be more than 0",
+			"synthetics.q.queue.thresholdHours": "must be from 0.25 to 24 hours",
 			"synthetics.q.queue":                "has more than one of"}},
 	}
 	for name, tc := range tests {

@@ -42,7 +42,11 @@ func Tags(t Test) []string {
 
 // New registers one datadog.SyntheticsTest per config key, in sorted key
 // order, each named by its key, and returns them by key.
-func New(ctx *pulumi.Context, tests map[string]Test, opts ...pulumi.ResourceOption) (map[string]*datadog.SyntheticsTest, error) {
+//
+// A test that refers to secrets declares each as a secure config variable
+// whose value is the secret, a secret output: Datadog fills it in, and
+// the state holds it encrypted. secrets holds every secret the tests need.
+func New(ctx *pulumi.Context, tests map[string]Test, secrets map[string]string, opts ...pulumi.ResourceOption) (map[string]*datadog.SyntheticsTest, error) {
 	out := map[string]*datadog.SyntheticsTest{}
 	for _, key := range kit.SortedKeys(tests) {
 		t := tests[key]
@@ -93,6 +97,23 @@ func New(ctx *pulumi.Context, tests map[string]Test, opts ...pulumi.ResourceOpti
 		}
 		if len(t.Headers) > 0 {
 			a.RequestHeaders = pulumi.ToStringMap(t.Headers)
+		}
+		var variables datadog.SyntheticsTestConfigVariableArray
+		for _, name := range t.Secrets {
+			v, ok := secrets[name]
+			if !ok {
+				return nil, fmt.Errorf("%s.%s: refers to {{ %s }}, but %s.%s is not set: pulumi config set --secret --path '%s.%s' <value>",
+					Section, key, VariableName(name), kit.SecretsKey, name, kit.SecretsKey, name)
+			}
+			variables = append(variables, datadog.SyntheticsTestConfigVariableArgs{
+				Name:    pulumi.String(VariableName(name)),
+				Type:    pulumi.String("text"),
+				Pattern: pulumi.ToSecret(pulumi.String(v)).(pulumi.StringOutput),
+				Secure:  pulumi.Bool(true),
+			})
+		}
+		if len(variables) > 0 {
+			a.ConfigVariables = variables
 		}
 		test, err := datadog.NewSyntheticsTest(ctx, key, a, kit.WithImport(t.ImportID, opts...)...)
 		if err != nil {

@@ -28,7 +28,7 @@ func register(t *testing.T, tests map[string]synthetics.Test) registered {
 	t.Helper()
 	var made map[string]*datadog.SyntheticsTest
 	rec, err := ddmock.Run(configkit.Namespace, "test", nil, nil, ddmock.WithProvider(func(ctx *pulumi.Context, provider pulumi.ResourceOrInvokeOption) (err error) {
-		made, err = synthetics.New(ctx, tests, provider)
+		made, err = synthetics.New(ctx, tests, nil, provider)
 		return err
 	}))
 	require.NoError(t, err)

@@ -73,7 +73,7 @@ func Decode(p *kit.Problems, raw string, present bool, managed map[string]users.
 				}
 			}},
 			{Name: "description", Required: true, Decode: func(fp string, v any) {
-				if p.String(fp, v, &t.Description) && strings.TrimSpace(t.Description) == "" {
+				if p.String(fp, v, &t.Description) && p.Printable(fp, t.Description, true) && strings.TrimSpace(t.Description) == "" {
 					p.Add(fp, "is empty; say in a sentence who the team is (Datadog requires a description)")
 				}
 			}},
@@ -124,6 +124,7 @@ func checkName(p *kit.Problems, path, name string) {
 	switch {
 	case strings.TrimSpace(name) == "":
 		p.Add(path, "is empty; give the team its display name in Datadog, such as \"LF Staff\"")
+	case !p.Printable(path, name, false):
 	case strings.TrimSpace(name) != name:
 		p.Add(path, "%q has leading or trailing spaces", name)
 	}

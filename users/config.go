@@ -2,7 +2,6 @@ package users
 
 import (
 	"fmt"
-	"net/mail"
 	"slices"
 	"strings"
 
@@ -67,24 +66,29 @@ func Decode(p *kit.Problems, raw string, present bool, managed map[string]roles.
 		return out
 	}
 	refs := newResolver(managed)
-	byEmail := map[string]string{}
+	emails := emailIndex{}
 	for _, key := range kit.SortedKeys(m) {
 		path := Section + "." + key
 		p.Key(path, key)
 		var u User
 		var roleNames []string
+		lookup := "" // the email's lookup form, when it is valid
 		rolesOK := false
 		valid := p.Object(path, m[key], "a user ({email, roles, disabled, name, sendUserInvitation})", []kit.Field{
 			{Name: "email", Required: true, Decode: func(fp string, v any) {
 				if p.String(fp, v, &u.Email) {
-					checkEmail(p, fp, u.Email)
+					lookup = checkEmail(p, fp, u.Email)
 				}
 			}},
 			{Name: "roles", Required: true, Decode: func(fp string, v any) {
 				rolesOK = p.StringList(fp, v, "role names", &roleNames)
 			}},
 			{Name: "disabled", Decode: func(fp string, v any) { p.Bool(fp, v, &u.Disabled) }},
-			{Name: "name", Decode: func(fp string, v any) { p.OptString(fp, v, &u.Name) }},
+			{Name: "name", Decode: func(fp string, v any) {
+				if p.OptString(fp, v, &u.Name); u.Name != nil {
+					checkName(p, fp, *u.Name)
+				}
+			}},
 			{Name: "sendUserInvitation", Decode: func(fp string, v any) { p.OptBool(fp, v, &u.SendUserInvitation) }},
 			ImportID.Field(p, &u.ImportID),
 		})
@@ -114,24 +118,52 @@ func Decode(p *kit.Problems, raw string, present bool, managed map[string]roles.
 				u.Roles = append(u.Roles, ref)
 			}
 		}
-		if u.Email != "" {
-			folded := strings.ToLower(u.Email)
-			if other, dup := byEmail[folded]; dup {
-				p.Add(path+".email", "%q is also the email of users.%s; each Datadog user has one entry", u.Email, other)
-			}
-			byEmail[folded] = key
+		if lookup != "" {
+			emails.check(p, path+".email", key, u.Email, lookup)
 		}
 		out[key] = u
 	}
 	return out
 }
 
-func checkEmail(p *kit.Problems, path, email string) {
-	addr, err := mail.ParseAddress(email)
-	_, domain, _ := strings.Cut(email, "@")
-	if err != nil || addr.Address != email || addr.Name != "" || !strings.Contains(domain, ".") || strings.ContainsAny(email, " <>") {
-		p.Add(path, "%q is not an email address; write it bare, as jane.smith@example.org", email)
+// checkName checks a user's display name: set, it is one line of
+// printable text without spaces around it.
+func checkName(p *kit.Problems, path, name string) {
+	switch {
+	case strings.TrimSpace(name) == "":
+		p.Add(path, "is empty; write the user's display name (name: Jane Smith), or remove name to leave it to Datadog")
+	case !p.Printable(path, name, false):
+	case strings.TrimSpace(name) != name:
+		p.Add(path, "%q has leading or trailing spaces", name)
 	}
+}
+
+// emailIndex finds two entries with one address: the same address written
+// twice (in another case, or with its domain in Unicode and in punycode),
+// or one address that looks like another.
+type emailIndex map[string]seenEmail
+
+type seenEmail struct{ key, email, lookup string }
+
+// check records a user's address (in its lookup form) and reports it at
+// path when an earlier entry has the same address or one that looks the
+// same.
+func (idx emailIndex) check(p *kit.Problems, path, key, email, lookup string) {
+	if other, dup := idx["="+lookup]; dup {
+		how := ""
+		if other.email != email {
+			how = fmt.Sprintf(" (users.%s.email is %q: addresses compare without case, and a domain in Unicode and in punycode is one domain)", other.key, other.email)
+		}
+		p.Add(path, "%q is also the email of users.%s; each Datadog user has one entry%s", email, other.key, how)
+		return
+	}
+	idx["="+lookup] = seenEmail{key, email, lookup}
+	sk := skeleton(lookup)
+	if other, dup := idx["~"+sk]; dup {
+		p.Add(path, "%q looks the same as %q, the email of users.%s, but is another address: it has letters of another script that look like Latin ones; retype the address", email, other.email, other.key)
+		return
+	}
+	idx["~"+sk] = seenEmail{key, email, lookup}
 }
 
 // resolver turns an entry of a user's roles into a RoleRef: a managed role by

@@ -2,7 +2,6 @@ package webhooks
 
 import (
 	"fmt"
-	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -72,19 +71,6 @@ var (
 	variable = regexp.MustCompile(`^\$[A-Z][A-Z0-9_]*$`)
 )
 
-// IsCredential says whether a header's name says it carries a credential:
-// Authorization, Proxy-Authorization, Cookie, and names ending in -Api-Key
-// or -Token (case-insensitive). Such a header takes its value from a
-// secret, never a plain string.
-func IsCredential(name string) bool {
-	n := strings.ToLower(name)
-	switch n {
-	case "authorization", "proxy-authorization", "cookie", "api-key", "token":
-		return true
-	}
-	return strings.HasSuffix(n, "-api-key") || strings.HasSuffix(n, "-token")
-}
-
 // Decode decodes and validates the webhooks section, reporting every
 // problem to p. Headers only name their secrets: the secrets' values are
 // checked by New (the repository's stack file does not hold them; the
@@ -153,20 +139,18 @@ func Decode(p *kit.Problems, raw string, present bool) map[string]Webhook {
 }
 
 // checkURL checks the address Datadog posts to: https, so that the payload
-// and the headers' credentials travel encrypted; with a host; and without
-// a user:password part, which would be a credential in plain config.
+// and the headers' credentials travel encrypted; a valid host and port;
+// and no user:password part, which would be a credential in plain config
+// (kit.URL).
 func checkURL(p *kit.Problems, path, s string) {
-	u, err := url.Parse(s)
-	switch {
-	case err != nil || strings.ContainsAny(s, " \t\r\n"):
-		p.Add(path, "%q is not a URL such as https://api.incident.io/v2/alert_events/datadog/<id>", s)
-	case u.Scheme != "https":
-		p.Add(path, "%q must be an https URL: the payload and the headers' credentials must travel encrypted", s)
-	case u.User != nil:
-		p.Add(path, "must not hold a user:password part: a credential in plain config; send it in a header instead: headers: {Authorization: {secret: NAME, prefix: \"Basic \"}}")
-	case u.Hostname() == "":
-		p.Add(path, "%q has no host", s)
-	}
+	p.URL(path, s, urlRule)
+}
+
+var urlRule = kit.URLRule{
+	Schemes: []string{"https"},
+	Example: "https://api.incident.io/v2/alert_events/datadog/<id>",
+	Why:     "the payload and the headers' credentials must travel encrypted",
+	Secret:  `send it in a header whose value is a secret: headers: {Authorization: {secret: NAME, prefix: "Basic "}}`,
 }
 
 // decodeHeaders decodes the headers: a map of header name to a plain value
@@ -195,7 +179,7 @@ func decodeHeaders(p *kit.Problems, path string, v any) map[string]Header {
 		var h Header
 		switch x := m[name].(type) {
 		case string:
-			if IsCredential(name) {
+			if kit.IsCredential(name) {
 				p.Add(hp, "carries a credential, which a plain string would put in the stack file and in plans in plaintext; write {secret: NAME, prefix: \"Bearer \"} and set it with pulumi config set --secret --path '%s.NAME' <value>", kit.SecretsKey)
 				continue
 			}

@@ -74,7 +74,7 @@ func FromTerraform(attrs map[string]any) (key string, entry map[string]any, err 
 			if !isStr {
 				return "", nil, fmt.Errorf("datadog_webhook %q: custom_headers: %s is not a string", name, h)
 			}
-			if !IsCredential(h) {
+			if !kit.IsCredential(h) {
 				out[h] = v
 				continue
 			}

@@ -137,7 +137,7 @@ func TestFromConfigRunsWhatIsRegistered(t *testing.T) {
 	require.NoError(t, p.Err())
 
 	rec, err := ddmock.Run(configkit.Namespace, "test", nil, nil, ddmock.WithProvider(func(ctx *pulumi.Context, provider pulumi.ResourceOrInvokeOption) error {
-		_, err := synthetics.New(ctx, tests, provider)
+		_, err := synthetics.New(ctx, tests, nil, provider)
 		return err
 	}))
 	require.NoError(t, err)

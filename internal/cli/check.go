@@ -18,6 +18,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/pytorch-fdn/pytorch-datadog/internal/check"
+	"github.com/pytorch-fdn/pytorch-datadog/synthetics"
 )
 
 // ExitInterrupted is the status after Ctrl-C, as shells report SIGINT.
@@ -106,14 +107,33 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		printErrors(stderr, err)
 		return ExitInvalid
 	}
-	tests, err := selectTests(check.FromConfig(st.cfg.Synthetics), names, nameRE)
+	selected, err := selectTests(check.FromConfig(st.cfg.Synthetics), names, nameRE)
 	if err != nil {
 		printErrors(stderr, err)
 		return ExitInvalid
 	}
+	chosen := map[string]synthetics.Test{}
+	for _, t := range selected {
+		chosen[t.Key] = st.cfg.Synthetics[t.Key]
+	}
+	configured, secretValues, skipped := withSecrets(st.file, chosen)
+	tests := check.FromConfig(configured)
+	for _, line := range skipped {
+		fmt.Fprintln(stderr, line)
+	}
+	redactOut, redactErr := newRedactor(stdout, secretValues), newRedactor(stderr, secretValues)
+	defer redactOut.Close()
+	defer redactErr.Close()
+	stdout, stderr = redactOut, redactErr
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	go func() {
+		// After the first Ctrl-C the run stops and reports what finished;
+		// a second one kills the program as usual.
+		<-ctx.Done()
+		stop()
+	}()
 	progress := newProgress(stderr, len(tests))
 	opts.Done = progress.done
 	opts.Retrying = progress.retrying
@@ -127,7 +147,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	} else {
 		writeCheckText(stdout, results, wall)
 	}
-	return checkStatus(ctx, results)
+	status := checkStatus(ctx, results)
+	if len(skipped) > 0 && status == ExitOK {
+		status = ExitError
+	}
+	return status
 }
 
 // selectTests keeps the tests whose key matches a pattern (all when none is
@@ -170,7 +194,13 @@ func selectTests(all []check.Test, patterns []string, nameRE *regexp.Regexp) ([]
 	return out, nil
 }
 
+// checkStatus is the exit status: interrupted (130) first, whatever the
+// tests stopped by the interrupt reported, then a script error (2), then a
+// failed test (1).
 func checkStatus(ctx context.Context, results []check.Result) int {
+	if ctx.Err() != nil {
+		return ExitInterrupted
+	}
 	status := ExitOK
 	for _, r := range results {
 		switch {
@@ -179,9 +209,6 @@ func checkStatus(ctx context.Context, results []check.Result) int {
 		case !r.Passed:
 			status = ExitError
 		}
-	}
-	if ctx.Err() != nil {
-		return ExitInterrupted
 	}
 	return status
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"crypto/tls"
 	"encoding/json"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pytorch-fdn/pytorch-datadog/internal/check"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/testcert"
 )
 
@@ -122,4 +124,33 @@ func TestCheck(t *testing.T) {
 	code, stdout, _ = run("check", "--cwd", broken)
 	assert.Equal(t, ExitInvalid, code, "a config error is 2, not a failed test")
 	assert.Empty(t, stdout)
+}
+
+// TestCheckStatus: an interrupt is 130 whatever the tests it stopped
+// reported, a script error 2 before a failed test's 1.
+func TestCheckStatus(t *testing.T) {
+	t.Parallel()
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	passed := check.Result{Passed: true}
+	failed := check.Result{Failures: []string{"statusCode is 200: got 500"}}
+	scriptErr := check.Result{ScriptError: "javascript assertion: SyntaxError", Failures: []string{"x"}}
+	stopped := check.Result{Cancelled: true, Failures: []string{"CANCELLED: javascript assertion"}}
+	for name, tc := range map[string]struct {
+		ctx     context.Context
+		results []check.Result
+		want    int
+	}{
+		"all passed":                   {context.Background(), []check.Result{passed, passed}, ExitOK},
+		"a failure":                    {context.Background(), []check.Result{passed, failed}, ExitError},
+		"a script error":               {context.Background(), []check.Result{failed, scriptErr}, ExitInvalid},
+		"interrupted":                  {cancelled, []check.Result{passed, stopped}, ExitInterrupted},
+		"interrupted, a script error":  {cancelled, []check.Result{scriptErr, stopped}, ExitInterrupted},
+		"interrupted after all passed": {cancelled, []check.Result{passed}, ExitInterrupted},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tc.want, checkStatus(tc.ctx, tc.results))
+		})
+	}
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 )
 
 // Exit statuses, one rule for every subcommand.
@@ -77,6 +79,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 func printErrors(w io.Writer, err error) {
 	for _, e := range leaves(err) {
 		for i, line := range strings.Split(strings.TrimRight(e.Error(), "\n"), "\n") {
+			line = kit.Escape(line)
 			if i == 0 {
 				fmt.Fprintf(w, "error: %s\n", line)
 			} else {
@@ -87,16 +90,7 @@ func printErrors(w io.Writer, err error) {
 }
 
 // leaves unpacks joined errors into the errors they join.
-func leaves(err error) []error {
-	if joined, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []error
-		for _, e := range joined.Unwrap() {
-			out = append(out, leaves(e)...)
-		}
-		return out
-	}
-	return []error{err}
-}
+func leaves(err error) []error { return kit.Leaves(err) }
 
 // parseInterspersed parses flags that may come before, between or after the
 // positional arguments (ddstack check 'gha-*' --no-retry), and returns the

@@ -11,8 +11,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 
+	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/diff"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/plan"
 )
@@ -94,7 +96,12 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 			return ExitInvalid
 		}
 	default:
-		diff.Text(stdout, res)
+		// Printed escaped (kit.Escape, keeping its lines and tabs): the
+		// new side is a pull request's, and its text must not reach the
+		// reviewer's terminal as escape sequences or bidi overrides.
+		var buf bytes.Buffer
+		diff.Text(&buf, res)
+		io.WriteString(stdout, kit.Escape(buf.String()))
 	}
 	if *exitCode && res.HasChanges() {
 		return ExitError
@@ -120,7 +127,8 @@ func planAtRef(sf stackFlags, stack, ref string) (*plan.Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--base needs a git checkout: %w", err)
 	}
-	if _, err := git(sf.cwd, "rev-parse", "--verify", "--quiet", ref+"^{commit}"); err != nil {
+	commit, err := git(sf.cwd, "rev-parse", "--verify", "--quiet", ref+"^{commit}")
+	if err != nil {
 		return nil, fmt.Errorf("--base %s: no such commit (for a pull request's base, fetch it first: git fetch origin main)", ref)
 	}
 	prefix, err := git(sf.cwd, "rev-parse", "--show-prefix")
@@ -169,6 +177,9 @@ func planAtRef(sf stackFlags, stack, ref string) (*plan.Plan, error) {
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
+		if uerr := baseUsageError(ref, commit, errb.String()); uerr != nil {
+			return nil, uerr
+		}
 		return nil, fmt.Errorf("the stack at %s does not plan (%v):\n%s", ref, err, strings.TrimSpace(errb.String()))
 	}
 	var p plan.Plan
@@ -176,6 +187,30 @@ func planAtRef(sf stackFlags, stack, ref string) (*plan.Plan, error) {
 		return nil, fmt.Errorf("the plan at %s: %w", ref, err)
 	}
 	return &p, nil
+}
+
+var (
+	undefinedFlag  = regexp.MustCompile(`(?m)^flag provided but not defined: -+([^\s=]+)`)
+	unknownCommand = regexp.MustCompile(`(?m)^ddstack: unknown command "([^"]*)"`)
+)
+
+// baseUsageError says, in one line, that the base commit's ddstack is too
+// old for the command line diff runs it with, when its stderr shows it
+// rejected it (an unknown flag or command, then its usage text): its usage
+// says nothing useful here. It is nil for any other failure.
+func baseUsageError(ref, commit, stderr string) error {
+	short := commit
+	if len(short) > 12 {
+		short = short[:12]
+	}
+	at := fmt.Sprintf("--base %s: the base commit %s's ddstack", ref, short)
+	if m := undefinedFlag.FindStringSubmatch(stderr); m != nil {
+		return fmt.Errorf("%s does not support --%s (it predates it); pick a newer --base", at, m[1])
+	}
+	if m := unknownCommand.FindStringSubmatch(stderr); m != nil {
+		return fmt.Errorf("%s has no %s command (it predates it); pick a newer --base", at, m[1])
+	}
+	return nil
 }
 
 func git(dir string, args ...string) (string, error) {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -150,4 +151,127 @@ func TestDiffBase(t *testing.T) {
 	code, _, stderr = run("diff", "--cwd", dir, "--base", "no-such-branch")
 	assert.Equal(t, ExitInvalid, code)
 	assert.Contains(t, stderr, "no such commit")
+}
+
+// fakeOldDdstack is the cmd/ddstack of an older commit: its plan knows only
+// the flags given (the flag package's own message and usage on any other),
+// and it knows no other command. It prints an empty plan, or fails as an
+// invalid stack when fail is set.
+func fakeOldDdstack(flags []string, fail bool) string {
+	var b strings.Builder
+	b.WriteString(`package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+)
+
+func main() {
+	if len(os.Args) < 2 || os.Args[1] != "plan" {
+		fmt.Fprintf(os.Stderr, "ddstack: unknown command %q\n\nUsage:\n  ddstack plan [--stack NAME | --file PATH] [--json]\n", os.Args[1])
+		os.Exit(2)
+	}
+	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: ddstack plan [--stack NAME | --file PATH] [--cwd DIR] [--json]")
+		fs.PrintDefaults()
+	}
+`)
+	for _, f := range flags {
+		if f == "json" || f == "secret-fingerprints" {
+			fmt.Fprintf(&b, "\tfs.Bool(%q, false, \"\")\n", f)
+		} else {
+			fmt.Fprintf(&b, "\tfs.String(%q, \"\", \"\")\n", f)
+		}
+	}
+	fmt.Fprintf(&b, `	if err := fs.Parse(os.Args[2:]); err != nil {
+		os.Exit(2)
+	}
+	if %v {
+		fmt.Fprintln(os.Stderr, "error: users.jane: roles[0]: no managed role named \"x\"")
+		os.Exit(2)
+	}
+	fmt.Println(`+"`"+`{"stack": "prod", "resources": [], "invokes": []}`+"`"+`)
+}
+`, fail)
+	return b.String()
+}
+
+// diff --base runs the base commit's own ddstack. One that predates a flag
+// or command diff needs is said so in one line, without its usage text; a
+// stack that does not plan at the base shows the base's own errors.
+func TestDiffBaseOlderDdstack(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("builds the base's ddstack")
+	}
+	all := []string{"json", "secret-fingerprints", "stack", "file"}
+	tests := map[string]struct {
+		main    string // cmd/ddstack/main.go at the base; "" for the real command lines
+		want    []string
+		notWant []string
+	}{
+		"no --secret-fingerprints": {
+			main:    fakeOldDdstack([]string{"json", "stack", "file"}, false),
+			want:    []string{"'s ddstack does not support --secret-fingerprints (it predates it); pick a newer --base"},
+			notWant: []string{"Usage", "flag provided but not defined"},
+		},
+		"no --file": {
+			main:    fakeOldDdstack([]string{"json", "secret-fingerprints", "stack"}, false),
+			want:    []string{"'s ddstack does not support --file (it predates it)"},
+			notWant: []string{"Usage"},
+		},
+		"no plan command": {
+			main:    strings.Replace(fakeOldDdstack(all, false), `os.Args[1] != "plan"`, "true", 1),
+			want:    []string{"'s ddstack has no plan command (it predates it); pick a newer --base"},
+			notWant: []string{"Usage"},
+		},
+		"a stack that does not plan": {
+			main: fakeOldDdstack(all, true),
+			want: []string{"the stack at main does not plan", `users.jane: roles[0]: no managed role named "x"`},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			files := map[string]string{
+				"go.mod":                "module example.org/old\n\ngo 1.22\n",
+				"cmd/ddstack/main.go":   tc.main,
+				"Pulumi.yaml":           "name: pytorch-datadog\nruntime: go\n",
+				"Pulumi.prod.yaml":      "config: {}\n",
+				"internal/placeholder":  "",
+				"cmd/ddstack/README.md": "the ddstack of an older commit\n",
+			}
+			for f, content := range files {
+				require.NoError(t, os.MkdirAll(filepath.Join(dir, filepath.Dir(f)), 0o755))
+				require.NoError(t, os.WriteFile(filepath.Join(dir, f), []byte(content), 0o644))
+			}
+			gitIn := func(args ...string) string {
+				t.Helper()
+				out, err := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.org"}, args...)...).CombinedOutput()
+				require.NoError(t, err, string(out))
+				return strings.TrimSpace(string(out))
+			}
+			gitIn("init", "-q", "-b", "main")
+			gitIn("add", "-A")
+			gitIn("commit", "-q", "-m", "old")
+			commit := gitIn("rev-parse", "HEAD")
+
+			code, stdout, stderr := run("diff", "--cwd", dir, "--base", "main")
+			assert.Equal(t, ExitInvalid, code, stderr)
+			assert.Empty(t, stdout)
+			for _, w := range tc.want {
+				assert.Contains(t, stderr, w)
+			}
+			for _, w := range tc.notWant {
+				assert.NotContains(t, stderr, w)
+			}
+			if len(tc.notWant) > 0 {
+				assert.Equal(t, 1, strings.Count(stderr, "\n"), "one line: %s", stderr)
+				assert.True(t, strings.HasPrefix(stderr, "error: --base main: the base commit "+commit[:12]+"'s ddstack "), stderr)
+			}
+		})
+	}
 }

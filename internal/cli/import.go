@@ -11,6 +11,8 @@ import (
 	"github.com/pmezard/go-difflib/difflib"
 
 	"github.com/pytorch-fdn/pytorch-datadog/internal/adopt"
+	"github.com/pytorch-fdn/pytorch-datadog/internal/atomicfile"
+	"github.com/pytorch-fdn/pytorch-datadog/internal/plan"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/stackfile"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/tfstate"
 	"github.com/pytorch-fdn/pytorch-datadog/program"
@@ -112,7 +114,7 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 		err = checkWritten(s, after, objects)
 	}
 	if err != nil {
-		printErrors(stderr, fmt.Errorf("%s: %w", s.Path, err))
+		printErrors(stderr, inFile(s.Path, err))
 		return ExitInvalid
 	}
 	changes := len(report.Set) + len(adds)
@@ -120,11 +122,9 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 	case changes == 0:
 		fmt.Fprintf(stdout, "\nNo importId to set; %s is unchanged.\n", s.Path)
 	case *write:
-		info, err := os.Stat(s.Path)
-		if err == nil {
-			err = os.WriteFile(s.Path, after, info.Mode().Perm())
-		}
-		if err != nil {
+		// Beside the file, synced, renamed over it: a full disk or a kill
+		// part way leaves the file as it was.
+		if err := atomicfile.WriteFile(s.Path, after, 0o644); err != nil {
 			printErrors(stderr, err)
 			return ExitInvalid
 		}
@@ -141,32 +141,34 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 
 // checkWritten reads the edited file back as a stack and matches it with
 // the state again: every importId must now be set and none conflict, so
-// that a file the edit got wrong is never written.
+// that a file the edit got wrong is never written. It reads the edit from
+// memory: its messages name the stack file.
 func checkWritten(s *stackfile.Stack, after []byte, objects []tfstate.Object) error {
-	tmp, err := os.CreateTemp("", "ddstack-import-*.yaml")
+	edited, err := stackfile.LoadData(s.Dir, s.Name, s.Path, after)
 	if err != nil {
-		return err
+		return invalidEdit(s.Path, err)
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(after); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	edited, err := stackfile.Load(s.Dir, s.Name, tmp.Name())
+	cfg, err := plan.Load(edited)
 	if err != nil {
-		return err
-	}
-	cfg, err := program.Load(edited.Raw)
-	if err != nil {
-		return fmt.Errorf("the edited file does not validate: %w", err)
+		return invalidEdit(s.Path, err)
 	}
 	if again := adopt.Compare(cfg, objects); len(again.Set) > 0 || again.Refused() {
 		return errors.New("the edit did not set every importId as matched; nothing written")
 	}
 	return nil
+}
+
+// invalidEdit says, for each problem of the edited file, that the edit
+// made it: the file as it is on disk is valid. Each names the stack file.
+func invalidEdit(path string, err error) error {
+	var out []error
+	for _, e := range leaves(err) {
+		if !strings.HasPrefix(e.Error(), path) {
+			e = fmt.Errorf("%s: the edited file does not validate: %w", path, e)
+		}
+		out = append(out, e)
+	}
+	return errors.Join(out...)
 }
 
 // additions turns the state's unmanaged objects into new config entries,

@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/pytorch-fdn/pytorch-datadog/internal/stackfile"
 )
 
 // importDir makes a project directory with the real Pulumi.yaml, the
@@ -332,4 +334,117 @@ func TestImportAddListsWhatItCannotWrite(t *testing.T) {
 	imports, creates := planCounts(t, dir)
 	assert.Equal(t, 37, imports)
 	assert.Equal(t, 0, creates)
+}
+
+// --write replaces the stack file whole, beside it and renamed: the file
+// keeps its permissions, a symbolic link stays a link to the file it
+// names, and no temporary file is left.
+func TestImportWriteReplacesTheFileSafely(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		mode    os.FileMode
+		symlink bool
+	}{
+		"owner only":    {mode: 0o600},
+		"group-read":    {mode: 0o640},
+		"a link to it":  {mode: 0o644, symlink: true},
+		"a private one": {mode: 0o600, symlink: true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := importDir(t, nil)
+			path := filepath.Join(dir, "Pulumi.prod.yaml")
+			real := path
+			if tc.symlink {
+				// The stack file lives elsewhere, linked into the project.
+				real = filepath.Join(t.TempDir(), "stacks", "prod.yaml")
+				require.NoError(t, os.MkdirAll(filepath.Dir(real), 0o755))
+				require.NoError(t, os.Rename(path, real))
+				require.NoError(t, os.Symlink(real, path))
+			}
+			require.NoError(t, os.Chmod(real, tc.mode))
+			listing := func(d string) []string {
+				es, err := os.ReadDir(d)
+				require.NoError(t, err)
+				var names []string
+				for _, e := range es {
+					names = append(names, e.Name())
+				}
+				return names
+			}
+			filesBefore, realBefore := listing(dir), listing(filepath.Dir(real))
+
+			code, stdout, stderr := run("import", "--cwd", dir, "--tfstate", "full.tfstate", "--write")
+			require.Equal(t, ExitOK, code, stderr)
+			assert.Contains(t, stdout, "Set 26 importIds")
+
+			info, err := os.Lstat(path)
+			require.NoError(t, err)
+			if tc.symlink {
+				assert.Equal(t, os.ModeSymlink, info.Mode().Type(), "the link is kept")
+				info, err = os.Stat(real)
+				require.NoError(t, err)
+			}
+			assert.Equal(t, tc.mode, info.Mode().Perm(), "the permissions are kept")
+			written, err := os.ReadFile(real)
+			require.NoError(t, err)
+			assert.Equal(t, 26, strings.Count(string(written), "importId:"))
+			assert.Equal(t, filesBefore, listing(dir), "no temporary file left")
+			assert.Equal(t, realBefore, listing(filepath.Dir(real)), "no temporary file left")
+		})
+	}
+}
+
+// An edit that would make the stack invalid is not written, and its
+// errors name the stack file, never a temporary file.
+func TestImportInvalidEditNamesTheStackFile(t *testing.T) {
+	t.Parallel()
+	// The Slack channel is only a plain channel in the config, under the
+	// key --add would give it: both is an error.
+	dir := orgDir(t, func(s string) string {
+		i, j := strings.Index(s, "  pytorch-datadog:slackChannels:\n"), strings.Index(s, "  pytorch-datadog:webhooks:\n")
+		s = s[:i] + s[j:]
+		return strings.Replace(s, "  pytorch-datadog:channels:\n", "  pytorch-datadog:channels:\n    pytorch-infra-alerts: \"@slack-PyTorch-pytorch-infra-alerts\"\n", 1)
+	})
+	path := filepath.Join(dir, "Pulumi.prod.yaml")
+	before, err := os.ReadFile(path)
+	require.NoError(t, err)
+
+	code, _, stderr := run("import", "--cwd", dir, "--tfstate", "production.show.json", "--add", "--write")
+	assert.Equal(t, ExitInvalid, code, stderr)
+	assert.Contains(t, stderr, "error: "+path+": the edited file does not validate: ")
+	assert.Contains(t, stderr, "pytorch-infra-alerts")
+	assert.NotContains(t, stderr, os.TempDir()+"/ddstack", "no temporary file is named")
+	assert.NotContains(t, stderr, "ddstack-import")
+	assert.NotContains(t, stderr, ".tmp")
+	for _, line := range strings.Split(strings.TrimSpace(stderr), "\n") {
+		if strings.HasPrefix(line, "error: ") {
+			assert.True(t, strings.HasPrefix(line, "error: "+path+": "), "each problem names the stack file: %s", line)
+		}
+	}
+	after, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, string(before), string(after), "nothing written")
+}
+
+// The edit is checked from memory: when it is what makes the file too big
+// to load, the error names the stack file, not a temporary copy.
+func TestImportEditTooBigNamesTheStackFile(t *testing.T) {
+	t.Parallel()
+	dir := importDir(t, nil)
+	path := filepath.Join(dir, "Pulumi.prod.yaml")
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	pad := stackfile.MaxSize - len(data) - 100 // valid, until 26 importIds are added
+	data = append(data, "\n# "+strings.Repeat("x", pad-3)+"\n"...)
+	require.NoError(t, os.WriteFile(path, data, 0o644))
+
+	code, _, stderr := run("import", "--cwd", dir, "--tfstate", "full.tfstate", "--write")
+	assert.Equal(t, ExitInvalid, code, stderr)
+	assert.Contains(t, stderr, "error: "+path+": is ")
+	assert.NotContains(t, stderr, "ddstack-import")
+	after, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, data, after, "nothing written")
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/plan"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/stackfile"
 	"github.com/pytorch-fdn/pytorch-datadog/program"
@@ -159,7 +160,11 @@ func writeTable(w io.Writer, path string, p *plan.Plan) {
 			adopted++
 		}
 	}
-	fmt.Fprintf(w, "Stack %s (%s): %d resources, %d lookups\n", p.Stack, path, len(p.Resources), len(p.Invokes))
+	// Every text from the config or the program is printed escaped (see
+	// kit.EscapeLine): a pull request's stack file could otherwise send its
+	// reviewer's terminal escape sequences, or reorder what it shows with
+	// bidirectional overrides.
+	fmt.Fprintf(w, "Stack %s (%s): %d resources, %d lookups\n", kit.EscapeLine(p.Stack), kit.EscapeLine(path), len(p.Resources), len(p.Invokes))
 	if adopted > 0 {
 		fmt.Fprintf(w, "%d to adopt from Datadog (import), %d to create\n", adopted, len(p.Resources)-adopted-1)
 	}
@@ -173,15 +178,15 @@ func writeTable(w io.Writer, path string, p *plan.Plan) {
 		}
 		keys := slices.Sorted(maps.Keys(r.Inputs))
 		if len(keys) == 0 {
-			fmt.Fprintf(tw, "%s\t\t\n", label)
+			fmt.Fprintf(tw, "%s\t\t\n", kit.EscapeLine(label))
 		}
 		for _, k := range keys {
 			for i, line := range valueLines(r.Inputs[k]) {
 				switch i {
 				case 0:
-					fmt.Fprintf(tw, "%s\t%s\t%s\n", label, k, line)
+					fmt.Fprintf(tw, "%s\t%s\t%s\n", kit.EscapeLine(label), kit.EscapeLine(k), kit.EscapeLine(line))
 				default:
-					fmt.Fprintf(tw, "\t\t%s\n", line)
+					fmt.Fprintf(tw, "\t\t%s\n", kit.EscapeLine(line))
 				}
 			}
 			label = ""
@@ -195,7 +200,7 @@ func writeTable(w io.Writer, path string, p *plan.Plan) {
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "LOOKUP\tARGUMENTS")
 	for _, inv := range p.Invokes {
-		fmt.Fprintf(tw, "%s\t%s\n", program.ShortType(inv.Token), strings.Join(valueLines(inv.Args), ", "))
+		fmt.Fprintf(tw, "%s\t%s\n", kit.EscapeLine(program.ShortType(inv.Token)), kit.EscapeLine(strings.Join(valueLines(inv.Args), ", ")))
 	}
 	tw.Flush()
 }

@@ -192,10 +192,6 @@ func TestPlanRejectsMistakes(t *testing.T) {
 			header + "  datadog:appKey: abcdef0123456789\n  pytorch-datadog:users:\n    jane: {email: jane@example.org, roles: [Datadog Admin Role]}\n",
 			[]string{"error: datadog:appKey: is set in plaintext"},
 		},
-		"key without namespace": {
-			header + "  users:\n    jane: {email: jane@example.org, roles: [Datadog Admin Role]}\n",
-			[]string{"error: "},
-		},
 		"alerting mistakes": {
 			header + `  pytorch-datadog:users:
     jane: {email: jane@example.org, roles: [Datadog Admin Role]}
@@ -221,7 +217,7 @@ func TestPlanRejectsMistakes(t *testing.T) {
 			[]string{
 				"error: monitors.dlq.notify[0]: no channel \"infra-slak\" in channels (did you mean \"infra-slack\"?)",
 				"error: monitors.dlq.warning: must be below critical (1000)",
-				"error: synthetics.site.url: \"htps//pytorch.org\" is not an http:// or https:// URL",
+				"error: synthetics.site.url: \"htps//pytorch.org\" has no scheme; write it as http:// or https://, such as https://pytorch.org",
 				"error: synthetics.site.assertions[0].operator: \"contain\" is not one of",
 			},
 		},

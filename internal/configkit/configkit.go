@@ -29,6 +29,11 @@ const Namespace = "pytorch-datadog"
 type Raw struct {
 	Values map[string]string
 	Secret map[string]bool
+	// SecurePaths are the config paths of the stack file's `secure:`
+	// values, sorted ("secrets.incident-io-bearer", "datadog:apiKey"), when
+	// the config was read from a stack file; the engine tells a program only
+	// which whole keys are secret.
+	SecurePaths []string
 }
 
 // Get returns a project key's raw value (key without its namespace).
@@ -43,7 +48,10 @@ type PathError struct {
 	Msg  string
 }
 
-func (e *PathError) Error() string { return e.Path + ": " + e.Msg }
+// Error is "path: message", every unsafe character of either escaped (see
+// Escape): a key or a quoted value from the config may hold an escape
+// sequence, and the message is printed to a terminal.
+func (e *PathError) Error() string { return Escape(e.Path + ": " + e.Msg) }
 
 // Problems collects every error found while decoding, each prefixed with
 // its config path, so that all of them are reported at once.
@@ -335,4 +343,19 @@ func (p *Problems) Enum(path string, v any, allowed []string, out *string) bool 
 // exponent form.
 func FormatNumber(f float64) string {
 	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+// Leaves unpacks joined errors into the single errors they join, in order.
+func Leaves(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range joined.Unwrap() {
+			out = append(out, Leaves(e)...)
+		}
+		return out
+	}
+	return []error{err}
 }

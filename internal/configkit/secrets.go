@@ -40,3 +40,14 @@ func (p *Problems) Secrets(raw Raw) map[string]string {
 	}
 	return out
 }
+
+// TopKeys returns the keys of a raw object value, sorted; none when it is
+// not an object.
+func TopKeys(raw string) []string {
+	v, ok := parseJSON(raw)
+	m, isMap := v.(map[string]any)
+	if !ok || !isMap {
+		return nil
+	}
+	return SortedKeys(m)
+}

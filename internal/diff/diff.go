@@ -9,8 +9,9 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"regexp"
 	"slices"
-	"strings"
+	"strconv"
 
 	"github.com/pytorch-fdn/pytorch-datadog/internal/ddmock"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/plan"
@@ -60,10 +61,10 @@ func Compare(base, head *plan.Plan, baseName string) *Result {
 		h := cur[key]
 		b, existed := old[key]
 		if !existed {
-			res.Added = append(res.Added, Resource{Type: h.Type, Name: h.Name, Inputs: mask(normalize(h.Inputs)).(map[string]any)})
+			res.Added = append(res.Added, Resource{Type: h.Type, Name: h.Name, Inputs: mask(normalize(h.Inputs), "", secretPaths(h, flagged(head), nil)).(map[string]any)})
 			continue
 		}
-		props := properties(b, h)
+		props := properties(b, h, flagged(base), flagged(head))
 		if len(props) == 0 {
 			res.Unchanged++
 			continue
@@ -73,11 +74,15 @@ func Compare(base, head *plan.Plan, baseName string) *Result {
 	for _, key := range slices.Sorted(maps.Keys(old)) {
 		if _, kept := cur[key]; !kept {
 			b := old[key]
-			res.Removed = append(res.Removed, Resource{Type: b.Type, Name: b.Name, Inputs: mask(normalize(b.Inputs)).(map[string]any)})
+			res.Removed = append(res.Removed, Resource{Type: b.Type, Name: b.Name, Inputs: mask(normalize(b.Inputs), "", secretPaths(b, flagged(base), nil)).(map[string]any)})
 		}
 	}
 	return res
 }
+
+// flagged says whether a plan flags its secrets: a nil plan (no stack)
+// has none to flag.
+func flagged(p *plan.Plan) bool { return p == nil || p.Format >= 2 }
 
 // index keys a plan's resources by type and name, the provider first.
 func index(p *plan.Plan) map[string]plan.Resource {
@@ -101,9 +106,9 @@ func sortKey(typ string) string {
 // properties lists what differs between two registrations of a resource:
 // its inputs, nested objects by dotted path, and its provider, version,
 // protection and import id.
-func properties(b, h plan.Resource) []Property {
+func properties(b, h plan.Resource, baseFlagged, headFlagged bool) []Property {
 	var out []Property
-	walk("", normalize(b.Inputs), normalize(h.Inputs), &out)
+	walk("", normalize(b.Inputs), normalize(h.Inputs), secretPaths(b, baseFlagged, secretPaths(h, headFlagged, nil)), &out)
 	for _, meta := range []struct {
 		name     string
 		old, new any
@@ -127,10 +132,54 @@ func deref(s *string) any {
 	return *s
 }
 
-func walk(path string, old, cur any, out *[]Property) {
-	if isSecret(old) || isSecret(cur) {
+// secretPaths adds a plan resource's secret paths to set. A plan from a
+// ddstack that predates the flag (a base commit's) has none: there a value
+// that is exactly a secret placeholder counts as secret, for the base side
+// only; the head's flags come from this ddstack, so a plaintext that looks
+// like a placeholder is shown as the text it is.
+func secretPaths(r plan.Resource, flagged bool, set map[string]bool) map[string]bool {
+	if set == nil {
+		set = map[string]bool{}
+	}
+	for _, p := range r.Secrets {
+		set[p] = true
+	}
+	if !flagged {
+		placeholders("", normalize(r.Inputs), set)
+	}
+	return set
+}
+
+var placeholder = regexp.MustCompile(`^\[secret(:[0-9a-f]{8})?\]$`)
+
+func placeholders(path string, v any, set map[string]bool) {
+	switch x := v.(type) {
+	case string:
+		if placeholder.MatchString(x) {
+			set[path] = true
+		}
+	case []any:
+		for i, e := range x {
+			placeholders(path+"["+strconv.Itoa(i)+"]", e, set)
+		}
+	case map[string]any:
+		for k, e := range x {
+			placeholders(join(path, k), e, set)
+		}
+	}
+}
+
+func join(path, k string) string {
+	if path == "" {
+		return k
+	}
+	return path + "." + k
+}
+
+func walk(path string, old, cur any, secrets map[string]bool, out *[]Property) {
+	if secrets[path] {
 		if !reflect.DeepEqual(old, cur) {
-			*out = append(*out, Property{Path: path, Old: mask(old), New: mask(cur), Secret: true})
+			*out = append(*out, Property{Path: path, Old: mask(old, path, secrets), New: mask(cur, path, secrets), Secret: true})
 		}
 		return
 	}
@@ -140,42 +189,38 @@ func walk(path string, old, cur any, out *[]Property) {
 		keys := maps.Clone(om)
 		maps.Copy(keys, cm)
 		for _, k := range slices.Sorted(maps.Keys(keys)) {
-			p := k
-			if path != "" {
-				p = path + "." + k
-			}
-			walk(p, om[k], cm[k], out)
+			walk(join(path, k), om[k], cm[k], secrets, out)
 		}
 		return
 	}
-	if !reflect.DeepEqual(old, cur) {
-		*out = append(*out, Property{Path: path, Old: mask(old), New: mask(cur)})
+	if reflect.DeepEqual(old, cur) {
+		return
 	}
+	o, c := mask(old, path, secrets), mask(cur, path, secrets)
+	// A list holding a secret: when only the secret differs, say so and
+	// no more.
+	*out = append(*out, Property{Path: path, Old: o, New: c, Secret: reflect.DeepEqual(o, c)})
 }
 
-func isSecret(v any) bool {
-	s, ok := v.(string)
-	return ok && strings.HasPrefix(s, "[secret")
-}
-
-// mask replaces every secret placeholder with "[secret]".
-func mask(v any) any {
-	switch x := v.(type) {
-	case string:
-		if isSecret(x) {
-			return ddmock.Secret
+// mask replaces the value at every secret path with "[secret]".
+func mask(v any, path string, secrets map[string]bool) any {
+	if secrets[path] && path != "" {
+		if v == nil {
+			return nil
 		}
-		return x
+		return ddmock.Secret
+	}
+	switch x := v.(type) {
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = mask(e)
+			out[i] = mask(e, path+"["+strconv.Itoa(i)+"]", secrets)
 		}
 		return out
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			out[k] = mask(e)
+			out[k] = mask(e, join(path, k), secrets)
 		}
 		return out
 	default:

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dop251/goja"
 )
@@ -37,6 +38,37 @@ type Result struct {
 
 // ErrTimeout is returned when a script runs past its time limit.
 var ErrTimeout = errors.New("script timed out")
+
+// MemoryError is returned when a script grows past its memory limit; only
+// an isolated run (RunIsolated) has one.
+type MemoryError struct {
+	// Limit is the limit in bytes.
+	Limit int64
+}
+
+func (e *MemoryError) Error() string {
+	return fmt.Sprintf("the script exceeded its memory limit of %d MB", e.Limit>>20)
+}
+
+// maxMessage bounds a thrown message kept in a Result, and maxConsole what
+// console.log and console.error keep, in bytes: a script that throws or
+// logs a huge string is reported, not copied whole.
+const (
+	maxMessage = 4 << 10
+	maxConsole = 64 << 10
+)
+
+// clip shortens s to at most n bytes, saying so.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + fmt.Sprintf("... (%d bytes cut)", len(s)-cut)
+}
 
 // Compile checks that code is a script Datadog would accept.
 func Compile(code string) error {
@@ -114,6 +146,13 @@ var prelude = sync.OnceValues(func() (*goja.Program, error) {
 // a runtime of its own: a script declares top-level constants (a queue
 // check's params), which a second run in the same runtime could not.
 func (s *Script) Run(resp Response, limit time.Duration) (Result, error) {
+	return s.run(resp, limit, nil)
+}
+
+// run is Run with a hook: watch, when set, is called once the runtime is
+// set up, just before the script runs, and the function it returns once the
+// script has stopped. An isolated run watches its memory with it.
+func (s *Script) run(resp Response, limit time.Duration, watch func(vm *goja.Runtime) (stop func())) (Result, error) {
 	pre, err := prelude()
 	if err != nil {
 		return Result{}, fmt.Errorf("dd runtime: %w", err)
@@ -121,13 +160,22 @@ func (s *Script) Run(resp Response, limit time.Duration) (Result, error) {
 	vm := goja.New()
 	var res Result
 	console := vm.NewObject()
+	written := 0 // bytes kept from console.log and console.error
 	write := func(into *[]string) func(goja.FunctionCall) goja.Value {
 		return func(call goja.FunctionCall) goja.Value {
+			if written > maxConsole {
+				return goja.Undefined()
+			}
 			parts := make([]string, len(call.Arguments))
 			for i, a := range call.Arguments {
 				parts[i] = a.String()
 			}
-			*into = append(*into, strings.Join(parts, " "))
+			line := strings.Join(parts, " ")
+			if written+len(line) > maxConsole {
+				line = clip(line, max(maxConsole-written, 0)) + " (console output cut at 64 KB)"
+			}
+			written += len(line)
+			*into = append(*into, line)
 			return goja.Undefined()
 		}
 	}
@@ -159,25 +207,42 @@ func (s *Script) Run(resp Response, limit time.Duration) (Result, error) {
 		timer := time.AfterFunc(limit, func() { vm.Interrupt(ErrTimeout) })
 		defer timer.Stop()
 	}
-	_, err = vm.RunProgram(s.prog)
+	if watch != nil {
+		stop := watch(vm)
+		_, err = vm.RunProgram(s.prog)
+		stop()
+	} else {
+		_, err = vm.RunProgram(s.prog)
+	}
 	var interrupted *goja.InterruptedError
 	switch {
 	case err == nil:
 		res.Passed = true
 	case errors.As(err, &interrupted):
+		if e, ok := interrupted.Value().(error); ok {
+			return res, e
+		}
 		return res, ErrTimeout
 	default:
 		var exc *goja.Exception
 		if errors.As(err, &exc) {
-			res.Failure = thrownMessage(exc)
+			res.Failure = clip(thrownMessage(exc), maxMessage)
 		} else {
-			res.Failure = err.Error()
+			res.Failure = clip(err.Error(), maxMessage)
 		}
 	}
 	return res, nil
 }
 
-func thrownMessage(exc *goja.Exception) string {
+// thrownMessage is what the script threw, as chai shows it. Reading a
+// thrown object's name and message runs the script's own getters, which
+// may throw or be interrupted in turn: then the message says so.
+func thrownMessage(exc *goja.Exception) (msg string) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg = "a thrown value whose message cannot be read"
+		}
+	}()
 	if obj, ok := exc.Value().(*goja.Object); ok {
 		if m := obj.Get("message"); m != nil && !goja.IsUndefined(m) {
 			if name := obj.Get("name"); name != nil && !goja.IsUndefined(name) && name.String() != "Error" {

@@ -20,6 +20,9 @@ import (
 
 // Plan is what the program registers and invokes for one stack.
 type Plan struct {
+	// Format is the document's version: Format 2 and later flag secrets
+	// (Resource.Secrets). A plan without it comes from an older ddstack.
+	Format    int        `json:"format,omitempty"`
 	Stack     string     `json:"stack"`
 	Resources []Resource `json:"resources"`
 	Invokes   []Invoke   `json:"invokes"`
@@ -27,6 +30,9 @@ type Plan struct {
 	// that only a preview against Datadog can confirm.
 	Notes []string `json:"-"`
 }
+
+// Format is the version of the plan document this ddstack writes.
+const Format = 2
 
 // Resource is one registration. Inputs hold plain values; secrets show as
 // "[secret]" and ids only Datadog knows as placeholders.
@@ -39,6 +45,10 @@ type Resource struct {
 	DependsOn []string       `json:"dependsOn"`
 	Protect   bool           `json:"protect"`
 	ImportID  *string        `json:"importId"`
+	// Secrets are the paths of the inputs that are secret
+	// ("customHeaders"): a diff knows a secret by this flag, never by its
+	// text. A plan of a ddstack from before it has none.
+	Secrets []string `json:"secrets,omitempty"`
 }
 
 // Invoke is one lookup the program makes.
@@ -54,7 +64,30 @@ func Load(s *stackfile.Stack) (*program.Config, error) {
 	if s.Project != kit.Namespace {
 		return nil, fmt.Errorf("project %q in Pulumi.yaml is not %q, the namespace of this program's config", s.Project, kit.Namespace)
 	}
-	return program.Load(s.Raw)
+	cfg, err := program.Load(s.Raw)
+	if len(s.Problems) == 0 {
+		return cfg, err
+	}
+	// The stack file's problems and the program's, once each: where both
+	// found one at a path (a section of the wrong type), the program's
+	// message is the more precise.
+	found := map[string]bool{}
+	var errs []error
+	for _, e := range kit.Leaves(err) {
+		var pe *kit.PathError
+		if errors.As(e, &pe) {
+			found[pe.Path] = true
+		}
+		errs = append(errs, e)
+	}
+	for _, e := range s.Problems {
+		var pe *kit.PathError
+		if errors.As(e, &pe) && found[pe.Path] {
+			continue
+		}
+		errs = append(errs, e)
+	}
+	return nil, errors.Join(errs...)
 }
 
 // Build runs the program's Build with a decoded config under the mock
@@ -96,7 +129,7 @@ func FromRecorder(stack string, rec *ddmock.Recorder, fingerprints bool) *Plan {
 	if fingerprints {
 		plainMap = ddmock.Fingerprinted
 	}
-	p := &Plan{Stack: stack, Resources: []Resource{}, Invokes: []Invoke{}}
+	p := &Plan{Format: Format, Stack: stack, Resources: []Resource{}, Invokes: []Invoke{}}
 	for _, r := range rec.Resources() {
 		res := Resource{
 			Type:      r.Type,
@@ -106,6 +139,9 @@ func FromRecorder(stack string, rec *ddmock.Recorder, fingerprints bool) *Plan {
 			Version:   r.Version,
 			DependsOn: append([]string{}, r.DependsOn...),
 			Protect:   r.Protect,
+		}
+		if paths := ddmock.SecretPaths(r.Inputs); len(paths) > 0 {
+			res.Secrets = paths
 		}
 		if r.ImportID != "" {
 			id := r.ImportID

@@ -1,25 +1,42 @@
 // Package stackfile reads a Pulumi project file and a stack file into the raw
-// config the engine would hand the program, without the Pulumi CLI:
-// `secure:` values are never decrypted and stand as a placeholder
-// ("[secret:<fingerprint of the ciphertext>]") in secret keys, as `ddstack`
-// needs no passphrase or credentials.
+// config the engine would hand the program, without the Pulumi CLI, and with
+// the Pulumi SDK's own loaders (github.com/pulumi/pulumi/sdk/v3/go/common/
+// workspace and its config package): what `pulumi preview` refuses (a
+// duplicated key, an anchor that contains itself, excessive aliasing, a
+// stack without a key Pulumi.yaml requires, a value of the wrong declared
+// type) ddstack refuses, and what it reads ddstack reads the same way.
+//
+// `secure:` values are never decrypted: each stands as a placeholder
+// ("[secret:<fingerprint of the ciphertext>]"), as ddstack needs no
+// passphrase or credentials, and its config path is recorded.
 package stackfile
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
+	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/encoding"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 
 	"go.yaml.in/yaml/v3"
 
 	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
-	"github.com/pytorch-fdn/pytorch-datadog/internal/ddmock"
 )
+
+// MaxSize is the largest stack or project file read: far above any real
+// stack (production's is about 40 KB), it bounds the work a hostile file
+// can cause.
+const MaxSize = 4 << 20
 
 // Stack is a stack's config as read from its files.
 type Stack struct {
@@ -33,84 +50,345 @@ type Stack struct {
 	Path string
 	// Raw is the config as the engine would pass it to the program.
 	Raw kit.Raw
+	// EncryptionSalt and SecretsProvider are the stack file's, for a
+	// command that decrypts a secret with the stack's passphrase.
+	EncryptionSalt  string
+	SecretsProvider string
+	// Ciphertexts are the stack file's `secure:` values by config path (as
+	// in Raw.SecurePaths), for Decrypt.
+	Ciphertexts map[string]string
+	// Problems are what is wrong with the config read, each a
+	// *configkit.PathError (a key Pulumi.yaml requires and the stack lacks,
+	// an unquoted date, a number YAML reads as infinity): reported with
+	// what the program finds, all at once (plan.Load). A file that cannot
+	// be read at all is Load's error instead.
+	Problems []error
 }
 
 // Load reads Pulumi.yaml from dir and the stack file: file when it is not
 // empty, else dir/Pulumi.<stack>.yaml. A stack read from a file is named
 // stack, or when stack is empty after the file (StackName). Project config
 // defaults declared in Pulumi.yaml apply to keys the stack file does not
-// set.
+// set, and a key declared without a default must be set, as the Pulumi CLI
+// requires.
 func Load(dir, stack, file string) (*Stack, error) {
-	projectPath := filepath.Join(dir, "Pulumi.yaml")
-	var project struct {
-		Name   string               `yaml:"name"`
-		Config map[string]yaml.Node `yaml:"config"`
-	}
-	if err := readYAML(projectPath, &project); err != nil {
-		return nil, err
-	}
-	if project.Name == "" {
-		return nil, fmt.Errorf("%s: no project name", projectPath)
-	}
-
 	path := file
 	if path == "" {
 		path = filepath.Join(dir, "Pulumi."+stack+".yaml")
-	} else if stack == "" {
-		stack = StackName(path)
 	}
-	var stackDoc struct {
-		Config map[string]yaml.Node `yaml:"config"`
-	}
-	if err := readYAML(path, &stackDoc); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "Pulumi.yaml")); err != nil {
 		return nil, err
 	}
+	data, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return LoadData(dir, stack, path, data)
+}
 
-	s := &Stack{
-		Project: project.Name,
+// LoadData is Load for a stack file's content in hand (an edit not yet
+// written): messages name path, the file it is meant for.
+func LoadData(dir, stack, path string, data []byte) (s *Stack, err error) {
+	// The SDK's loaders assert what they expect (contract.Failf) on some
+	// input; no input may crash ddstack.
+	defer func() {
+		if r := recover(); r != nil {
+			s, err = nil, fmt.Errorf("%s: cannot be read: %v", path, r)
+		}
+	}()
+	if stack == "" {
+		stack = StackName(path)
+	}
+	projectPath := filepath.Join(dir, "Pulumi.yaml")
+	projectData, err := readFile(projectPath)
+	if err != nil {
+		return nil, err
+	}
+	project, err := workspace.LoadProjectBytes(projectData, projectPath, encoding.YAML)
+	if err != nil {
+		return nil, oneLine(err)
+	}
+	if len(data) > MaxSize {
+		return nil, fmt.Errorf("%s: is %d bytes; a stack file is at most %d", path, len(data), MaxSize)
+	}
+	data = stripBOM(data)
+	s = &Stack{
+		Project: project.Name.String(),
 		Dir:     dir,
 		Name:    stack,
 		Path:    path,
 		Raw:     kit.Raw{Values: map[string]string{}, Secret: map[string]bool{}},
+
+		Ciphertexts: map[string]string{},
 	}
 	var errs []error
-	for _, key := range slices.Sorted(maps.Keys(stackDoc.Config)) {
-		node := stackDoc.Config[key]
-		if !strings.Contains(key, ":") {
-			errs = append(errs, fmt.Errorf("%s:%d: config key %q needs its namespace, as %s:%s", path, node.Line, key, project.Name, key))
-			continue
+	report := func(key, format string, args ...any) {
+		errs = append(errs, &kit.PathError{Path: displayPath(s.Project, key), Msg: fmt.Sprintf(format, args...)})
+	}
+	data = scan(data, s.Project, report)
+	ps, err := workspace.LoadProjectStackBytes(nil, project, data, path, encoding.YAML)
+	if err != nil {
+		msg := oneLine(err).Error()
+		if strings.HasPrefix(msg, "expected project to be an object") {
+			msg = "must be a YAML map holding config: (the stack's config by key)"
 		}
-		v, secret, err := rawValue(&node)
+		return nil, fmt.Errorf("%s: %s", path, msg)
+	}
+
+	s.EncryptionSalt, s.SecretsProvider = ps.EncryptionSalt, ps.SecretsProvider
+	keys := make([]config.Key, 0, len(ps.Config))
+	for k := range ps.Config {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b config.Key) int { return strings.Compare(a.String(), b.String()) })
+	for _, k := range keys {
+		v := ps.Config[k]
+		obj, err := v.ToObject()
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s:%d: %s: %w", path, node.Line, key, err))
+			report(k.String(), "cannot be read: %v", err)
 			continue
 		}
-		s.Raw.Values[key] = v
-		s.Raw.Secret[key] = secret
-	}
-	for _, key := range slices.Sorted(maps.Keys(project.Config)) {
-		full := key
-		if !strings.Contains(key, ":") {
-			full = project.Name + ":" + key
-		}
-		if _, set := s.Raw.Values[full]; set {
-			continue
-		}
-		decl := project.Config[key]
-		if def, ok := declaredDefault(&decl); ok {
-			v, secret, err := rawValue(def)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s:%d: %s: %w", projectPath, def.Line, key, err))
-				continue
+		before := len(errs)
+		walk(obj, k.String(), v.Secure() && !v.Object(), func(p string, secure bool, leaf any) {
+			if x, ok := leaf.(string); ok {
+				if secure && x == "" {
+					report(p, "is an empty secure value; set it with pulumi config set --secret --path '%s' <value>, or remove it", strings.TrimPrefix(displayPath(s.Project, p), s.Project+":"))
+				}
 			}
-			s.Raw.Values[full] = v
-			s.Raw.Secret[full] = secret
+			if secure {
+				s.Raw.SecurePaths = append(s.Raw.SecurePaths, displayPath(s.Project, p))
+				if ct, ok := leaf.(string); ok {
+					s.Ciphertexts[displayPath(s.Project, p)] = ct
+				}
+			}
+		})
+		if len(errs) > before {
+			continue
 		}
+		text, err := v.Value(placeholders{})
+		if err != nil {
+			report(k.String(), "cannot be read: %v", err)
+			continue
+		}
+		s.Raw.Values[k.String()] = text
+		s.Raw.Secret[k.String()] = v.Secure()
 	}
-	if err := errors.Join(errs...); err != nil {
+	fileErrs := applyProject(project, ps.Config, s, report)
+	if err := errors.Join(fileErrs...); err != nil {
 		return nil, err
 	}
+	slices.Sort(s.Raw.SecurePaths)
+	s.Problems = errs
 	return s, nil
+}
+
+// applyProject does what the Pulumi CLI does with Pulumi.yaml's config
+// declarations before it runs a program: a declared key the stack does not
+// set takes its default (or value); one with neither is missing; a set
+// value must have the declared type, and be secure when declared secret.
+func applyProject(project *workspace.Project, stack config.Map, s *Stack, report func(key, format string, args ...any)) []error {
+	var errs []error
+	name := project.Name.String()
+	for _, decl := range kit.SortedKeys(project.Config) {
+		t := project.Config[decl]
+		full := decl
+		if !strings.Contains(decl, ":") {
+			full = name + ":" + decl
+		}
+		k, err := config.ParseKey(full)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: config.%s: %w", filepath.Join(s.Dir, "Pulumi.yaml"), decl, err))
+			continue
+		}
+		v, set := stack[k]
+		if !set {
+			def := t.Default
+			if t.Value != nil {
+				def = t.Value
+			}
+			if def == nil {
+				if k.Namespace() == name {
+					report(full, "missing; Pulumi.yaml requires it (pulumi preview refuses the stack without it): add it to %s", s.Path)
+				}
+				continue
+			}
+			text, err := rawDefault(def)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: config.%s: default: %w", filepath.Join(s.Dir, "Pulumi.yaml"), decl, err))
+				continue
+			}
+			s.Raw.Values[full] = text
+			s.Raw.Secret[full] = false
+			continue
+		}
+		if t.Secret && !v.Secure() {
+			report(full, "must be secret, as Pulumi.yaml declares it: pulumi config set --secret %s", full)
+		}
+		if t.IsExplicitlyTyped() {
+			text, ok := s.Raw.Values[full]
+			if !ok {
+				continue // already reported
+			}
+			var content any = text
+			if v.Object() {
+				if err := json.Unmarshal([]byte(text), &content); err != nil {
+					continue
+				}
+			}
+			if !workspace.ValidateConfigValue(*t.Type, t.Items, content) {
+				report(full, "must be of type %s, as Pulumi.yaml declares it (pulumi preview refuses the stack otherwise)", workspace.InferFullTypeName(*t.Type, t.Items))
+			}
+		}
+	}
+	return errs
+}
+
+// rawDefault renders a declared default as the engine passes it: strings
+// as they are, anything else as JSON.
+func rawDefault(v any) (string, error) {
+	if s, ok := v.(string); ok {
+		return s, nil
+	}
+	data, err := json.Marshal(normalize(v))
+	return string(data), err
+}
+
+// normalize turns YAML's map[any]any into JSON-able maps.
+func normalize(v any) any {
+	switch x := v.(type) {
+	case map[any]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[fmt.Sprint(k)] = normalize(e)
+		}
+		return m
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = normalize(e)
+		}
+		return m
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = normalize(e)
+		}
+		return out
+	default:
+		return v
+	}
+}
+
+// walk visits every leaf of a config value (as config.Value.ToObject
+// returns it: a nested secure value is {"secure": ciphertext}) with its path
+// in `pulumi config set --path` form.
+func walk(v any, path string, secure bool, visit func(path string, secure bool, leaf any)) {
+	switch x := v.(type) {
+	case map[string]any:
+		if ct, ok := x["secure"].(string); ok && len(x) == 1 {
+			visit(path, true, ct)
+			return
+		}
+		for _, k := range kit.SortedKeys(x) {
+			walk(x[k], path+"."+k, secure, visit)
+		}
+	case []any:
+		for i, e := range x {
+			walk(e, path+"["+strconv.Itoa(i)+"]", secure, visit)
+		}
+	default:
+		visit(path, secure, v)
+	}
+}
+
+// scan reports what the SDK's loader would take silently or report
+// without a path: an unquoted date (YAML reads 2024-01-01 as a timestamp,
+// and Pulumi passes the program "2024-01-01 00:00:00 +0000 UTC"), and
+// .inf or .nan (which no config value can hold: Pulumi fails with a JSON
+// error naming no key, and hides every other error). Each non-finite
+// number is reported at its path and replaced by 0, so that the loader
+// goes on to find any other problem. Aliases are not followed, so that a
+// hostile file costs no more than its size.
+func scan(data []byte, project string, report func(key, format string, args ...any)) []byte {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return data // the loader reports it
+	}
+	root := doc.Content[0]
+	changed := false
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value != "config" || root.Content[i+1].Kind != yaml.MappingNode {
+			continue
+		}
+		cfg := root.Content[i+1]
+		for j := 0; j+1 < len(cfg.Content); j += 2 {
+			key := cfg.Content[j].Value
+			if !strings.Contains(key, ":") {
+				key = project + ":" + key
+			}
+			scanNode(cfg.Content[j+1], key, report, &changed)
+		}
+	}
+	if !changed {
+		return data
+	}
+	out, err := yaml.Marshal(&doc)
+	if err != nil {
+		return data
+	}
+	return out
+}
+
+func scanNode(n *yaml.Node, path string, report func(key, format string, args ...any), changed *bool) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			scanNode(n.Content[i+1], path+"."+n.Content[i].Value, report, changed)
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			scanNode(c, path+"["+strconv.Itoa(i)+"]", report, changed)
+		}
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!timestamp":
+			if n.Style == 0 {
+				report(path, "%s is an unquoted date or time, which YAML reads as a timestamp and Pulumi passes on rewritten (2024-01-01 becomes \"2024-01-01 00:00:00 +0000 UTC\"); quote it: '%s'", n.Value, n.Value)
+			}
+		case "!!float":
+			var f float64
+			if n.Decode(&f) == nil && (math.IsInf(f, 0) || math.IsNaN(f)) {
+				report(path, "%s is not a number a config value can hold (JSON has no infinity or NaN); write a finite number", n.Value)
+				n.Value, n.Tag, n.Style = "0", "!!int", 0
+				*changed = true
+			}
+		}
+	}
+}
+
+// displayPath writes a config path as messages do: a key of the project's
+// own namespace without it (`users.jane`), any other with it
+// (`datadog:apiKey`).
+func displayPath(project, p string) string {
+	if rest, ok := strings.CutPrefix(p, project+":"); ok {
+		return rest
+	}
+	return p
+}
+
+// placeholders "decrypts" a ciphertext into its placeholder.
+type placeholders struct{}
+
+func (placeholders) DecryptValue(_ context.Context, ciphertext string) (string, error) {
+	return kit.SecretPlaceholder(ciphertext), nil
+}
+
+func (p placeholders) BatchDecrypt(ctx context.Context, ciphertexts []string) ([]string, error) {
+	out := make([]string, len(ciphertexts))
+	for i, c := range ciphertexts {
+		out[i], _ = p.DecryptValue(ctx, c)
+	}
+	return out, nil
 }
 
 // StackName takes the stack name from a file named Pulumi.<stack>.yaml, or
@@ -125,97 +403,32 @@ func StackName(path string) string {
 	return strings.TrimSuffix(base, filepath.Ext(base))
 }
 
-func readYAML(path string, out any) error {
-	data, err := os.ReadFile(path)
+// readFile reads a file of at most MaxSize bytes.
+func readFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := yaml.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
-}
-
-// declaredDefault returns the default of a project config declaration:
-// `key: {type, default, ...}`, `key: {value: ...}` or the shorthand
-// `key: value`.
-func declaredDefault(n *yaml.Node) (*yaml.Node, bool) {
-	if n.Kind != yaml.MappingNode {
-		return n, n.Kind == yaml.ScalarNode
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if k := n.Content[i].Value; k == "default" || k == "value" {
-			return n.Content[i+1], true
-		}
-	}
-	return nil, false
-}
-
-// rawValue renders a stack file value as the engine passes it to the
-// program: scalars as their text, objects and lists as JSON. A `secure:`
-// value anywhere in it makes the whole key secret, and stands as a
-// ddmock.SecretPlaceholder.
-func rawValue(n *yaml.Node) (string, bool, error) {
-	if isSecure(n) {
-		return ddmock.SecretPlaceholder(n.Content[1].Value), true, nil
-	}
-	if n.Kind == yaml.ScalarNode {
-		if n.Tag == "!!null" {
-			return "null", false, nil
-		}
-		return n.Value, false, nil
-	}
-	secret := false
-	v, err := plain(n, &secret)
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
 	if err != nil {
-		return "", false, err
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	data, err := json.Marshal(v)
-	if err != nil {
-		return "", false, err
+	if len(data) > MaxSize {
+		return nil, fmt.Errorf("%s: is more than %d bytes; a stack or project file is at most that", path, MaxSize)
 	}
-	return string(data), secret, nil
+	return data, nil
 }
 
-func isSecure(n *yaml.Node) bool {
-	return n.Kind == yaml.MappingNode && len(n.Content) == 2 && n.Content[0].Value == "secure" && n.Content[1].Kind == yaml.ScalarNode
+func stripBOM(b []byte) []byte {
+	if len(b) >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf {
+		return b[3:]
+	}
+	return b
 }
 
-// plain decodes a node into JSON-able values, replacing secure values.
-func plain(n *yaml.Node, secret *bool) (any, error) {
-	switch n.Kind {
-	case yaml.AliasNode:
-		return plain(n.Alias, secret)
-	case yaml.MappingNode:
-		if isSecure(n) {
-			*secret = true
-			return ddmock.SecretPlaceholder(n.Content[1].Value), nil
-		}
-		m := map[string]any{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i].Value
-			v, err := plain(n.Content[i+1], secret)
-			if err != nil {
-				return nil, err
-			}
-			m[k] = v
-		}
-		return m, nil
-	case yaml.SequenceNode:
-		out := make([]any, len(n.Content))
-		for i, c := range n.Content {
-			v, err := plain(c, secret)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = v
-		}
-		return out, nil
-	default:
-		var v any
-		if err := n.Decode(&v); err != nil {
-			return nil, fmt.Errorf("line %d: %w", n.Line, err)
-		}
-		return v, nil
-	}
+// oneLine keeps a loader's message on one line: each error is one line of
+// ddstack's report.
+func oneLine(err error) error {
+	return errors.New(strings.Join(strings.Fields(err.Error()), " "))
 }

@@ -5,7 +5,10 @@ package tfstate
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -29,7 +32,10 @@ type Object struct {
 // Read parses a state in either format and returns the objects of the
 // adoptable types, sorted by address. adoptable maps each Terraform type to
 // the attributes its objects are matched on (program.TerraformTypes: the
-// registry); objects of other types are skipped.
+// registry); objects of other types are skipped. A state that lists an
+// address twice, or one object (type and id) under two addresses, is
+// refused, as is an id or match attribute that is not a string or a whole
+// number; every error says where.
 func Read(data []byte, adoptable map[string][]string) ([]Object, error) {
 	var probe struct {
 		FormatVersion string          `json:"format_version"`
@@ -38,7 +44,7 @@ func Read(data []byte, adoptable map[string][]string) ([]Object, error) {
 		Resources     json.RawMessage `json:"resources"`
 	}
 	if err := json.Unmarshal(data, &probe); err != nil {
-		return nil, fmt.Errorf("not a Terraform state (JSON): %w", err)
+		return nil, jsonError("the state", "", err)
 	}
 	var (
 		objs []Object
@@ -58,19 +64,49 @@ func Read(data []byte, adoptable map[string][]string) ([]Object, error) {
 		return nil, err
 	}
 	sort.Slice(objs, func(i, j int) bool { return objs[i].Address < objs[j].Address })
+	if err := unique(objs); err != nil {
+		return nil, err
+	}
 	return objs, nil
+}
+
+// unique refuses a state that lists an address twice, or one Datadog
+// object (one type, one id) under two addresses: adopting it twice would
+// make two Pulumi resources manage one object. objs are sorted by address.
+func unique(objs []Object) error {
+	type typeID struct{ typ, id string }
+	seen := map[typeID]string{}
+	for i, o := range objs {
+		if i > 0 && objs[i-1].Address == o.Address {
+			return fmt.Errorf("the state lists %s twice", o.Address)
+		}
+		k := typeID{o.Type, o.ID}
+		if first, dup := seen[k]; dup {
+			return fmt.Errorf("%s and %s have the same id %q: one Datadog object is in a state once", first, o.Address, o.ID)
+		}
+		seen[k] = o.Address
+	}
+	return nil
 }
 
 // object makes an Object from a resource's attributes, keyed by the
 // attributes matchOn.
 func object(address, typ string, matchOn []string, attrs map[string]any) (Object, error) {
-	o := Object{Address: address, Type: typ, ID: str(attrs["id"]), Attrs: attrs}
-	if o.ID == "" {
+	o := Object{Address: address, Type: typ, Attrs: attrs}
+	id, err := attr(attrs, "id")
+	if err != nil {
+		return o, fmt.Errorf("%s: %w", address, err)
+	}
+	if id == "" {
 		return o, fmt.Errorf("%s has no id attribute", address)
 	}
+	o.ID = id
 	var parts []string
 	for _, a := range matchOn {
-		v := str(attrs[a])
+		v, err := attr(attrs, a)
+		if err != nil {
+			return o, fmt.Errorf("%s: %w", address, err)
+		}
 		if v == "" {
 			return o, fmt.Errorf("%s has no %s attribute to match on", address, a)
 		}
@@ -80,14 +116,88 @@ func object(address, typ string, matchOn []string, attrs map[string]any) (Object
 	return o, nil
 }
 
-func str(v any) string {
-	switch x := v.(type) {
+// attr is a string attribute: a string, or a whole number (as JSON holds
+// it, exactly up to 2^53); "" when it is missing or null. Any other value
+// is an error: a state's ids and names are strings.
+func attr(attrs map[string]any, name string) (string, error) {
+	switch x := attrs[name].(type) {
+	case nil:
+		return "", nil
 	case string:
-		return x
+		return x, nil
 	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
+		if x == math.Trunc(x) && math.Abs(x) <= 1<<53 {
+			return strconv.FormatFloat(x, 'f', -1, 64), nil
+		}
+		return "", fmt.Errorf("its %s attribute is the number %v, not a string", name, x)
+	case bool:
+		return "", fmt.Errorf("its %s attribute is %v, not a string", name, x)
+	case []any:
+		return "", fmt.Errorf("its %s attribute is a list, not a string", name)
+	default:
+		return "", fmt.Errorf("its %s attribute is a map, not a string", name)
 	}
-	return ""
+}
+
+func str(v any) string {
+	s, _ := attr(map[string]any{"": v}, "")
+	return s
+}
+
+// jsonError says where a state's JSON is not what a state holds: the
+// field, what it is and what it should be, without Go's types. whole names
+// the value decoded, and prefix starts its fields' paths.
+func jsonError(whole, prefix string, err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		field := whole
+		if te.Field != "" {
+			field = prefix + te.Field
+		}
+		return fmt.Errorf("not a Terraform state: %s is %s, not %s", field, jsonKind(te.Value), goKind(te.Type))
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Errorf("not a Terraform state (JSON): %v, at byte %d", se, se.Offset)
+	}
+	return fmt.Errorf("not a Terraform state (JSON): %w", err)
+}
+
+// jsonKind names a JSON value as json.UnmarshalTypeError describes it
+// ("number", "number 4.5", "array").
+func jsonKind(v string) string {
+	kind, val, _ := strings.Cut(v, " ")
+	switch kind {
+	case "array":
+		return "a list"
+	case "object":
+		return "an object"
+	case "number":
+		if val != "" {
+			return "the number " + val
+		}
+		return "a number"
+	case "bool":
+		return "a boolean"
+	}
+	return "a " + kind
+}
+
+func goKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Int, reflect.Int64:
+		return "a whole number"
+	case reflect.Slice:
+		return "a list"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	}
+	return t.Kind().String()
 }
 
 // readShow reads `show -json` values: root_module and its child_modules.
@@ -109,7 +219,7 @@ func readShow(raw json.RawMessage, adoptable map[string][]string) ([]Object, err
 		RootModule module `json:"root_module"`
 	}
 	if err := json.Unmarshal(raw, &values); err != nil {
-		return nil, fmt.Errorf("show -json values: %w", err)
+		return nil, jsonError("values", "values.", err)
 	}
 	var out []Object
 	var walk func(m module) error
@@ -149,7 +259,7 @@ func readRaw(raw json.RawMessage, adoptable map[string][]string) ([]Object, erro
 	}
 	if len(raw) > 0 {
 		if err := json.Unmarshal(raw, &resources); err != nil {
-			return nil, fmt.Errorf("tfstate resources: %w", err)
+			return nil, jsonError("resources", "resources.", err)
 		}
 	}
 	var out []Object

@@ -1,0 +1,114 @@
+package synthetics
+
+import (
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/dop251/goja/ast"
+	"github.com/dop251/goja/parser"
+
+	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
+)
+
+// urlRule: a test requests an http or https address.
+var urlRule = kit.URLRule{
+	Schemes: []string{"http", "https"},
+	Example: "https://pytorch.org",
+	Secret:  "a {{ NAME }} variable from secrets",
+}
+
+// configVariable is a Datadog config variable in a test's request:
+// {{ NAME }}. A URL is checked with each replaced by a plain word, so that
+// a variable may stand for a part of it.
+var configVariable = regexp.MustCompile(`\{\{\s*[A-Za-z0-9_]+\s*\}\}`)
+
+// checkSSLHost reports an SSL test's host that is not a host name or an
+// IP address.
+func checkSSLHost(p *kit.Problems, path, s string) {
+	switch {
+	case strings.TrimSpace(s) == "":
+		p.Add(path, "is empty; write the host whose certificate is checked, such as discuss.pytorch.org")
+	case strings.ContainsAny(s, "/:"):
+		p.Add(path, "%q is not a host name such as discuss.pytorch.org: write the host alone, without scheme, port or path (the port is its own field)", s)
+	default:
+		if problem := kit.HostProblem(s); problem != "" {
+			p.Add(path, "%s; write a host name such as discuss.pytorch.org", problem)
+		}
+	}
+}
+
+// headerToken is an HTTP field name: a token (RFC 9110, 5.6.2).
+var headerToken = regexp.MustCompile("^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$")
+
+// checkHeaders reports request headers whose name is not an HTTP token or
+// whose value holds a line break or another control character, which would
+// end the header and start another. Values are never shown: a header may
+// carry a credential.
+func checkHeaders(p *kit.Problems, path string, headers map[string]string) {
+	for _, name := range kit.SortedKeys(headers) {
+		hp := path + "." + name
+		if !headerToken.MatchString(name) {
+			p.Add(hp, "%q is not an HTTP header name: letters, digits and !#$%%&'*+-.^_`|~ only, no spaces, colons or line breaks", name)
+			continue
+		}
+		v := headers[name]
+		if i := strings.IndexFunc(v, func(r rune) bool { return r != '\t' && kit.Unsafe(r) }); i >= 0 {
+			p.Add(hp, "holds a control or invisible character at byte %d (the value is not shown); a header value is one line of text", i)
+		}
+	}
+}
+
+// Queue thresholds, in hours. Why these: a shorter wait than a quarter of
+// an hour is routine while an autoscaled runner boots, and the test runs
+// only every five minutes; GitHub cancels a job that has waited 24 hours
+// for a runner, so a longer threshold could never trip.
+const (
+	minThresholdHours = 0.25
+	maxThresholdHours = 24
+)
+
+// thresholdSeconds checks a queue threshold in hours and returns it in
+// whole seconds, as the script compares waits.
+func thresholdSeconds(p *kit.Problems, path string, hours float64) (int, bool) {
+	if math.IsNaN(hours) || hours < minThresholdHours || hours > maxThresholdHours {
+		p.Add(path, "must be from %s to %s hours, got %s: a queue wait under a quarter of an hour is routine while a runner boots, and GitHub cancels a job after 24 hours waiting",
+			kit.FormatNumber(minThresholdHours), kit.FormatNumber(maxThresholdHours), strconv.FormatFloat(hours, 'g', -1, 64))
+		return 0, false
+	}
+	return int(math.Round(hours * 3600)), true
+}
+
+// checkScript reports a JavaScript assertion that does nothing: no
+// statement but comments and empty ones. Such a script passes whatever the
+// response, so the test could never fail. It says whether the script has a
+// statement; a script that does not parse is left to the compiler's
+// message.
+func checkScript(p *kit.Problems, path, code string) bool {
+	prog, err := parser.ParseFile(nil, "assertion.js", code, 0)
+	if err != nil {
+		return true
+	}
+	for _, st := range prog.Body {
+		if _, empty := st.(*ast.EmptyStatement); !empty {
+			return true
+		}
+	}
+	p.Add(path, "has no statement, only comments or spaces; a script that does nothing passes whatever the response: write the check, such as dd.expect(dd.response.statusCode).to.equal(200)")
+	return false
+}
+
+// indexedStrings returns the string items of a list with their own
+// indexes, so that a problem with one names its place even when an item
+// before it is not a string.
+func indexedStrings(v any) map[int]string {
+	out := map[int]string{}
+	list, _ := v.([]any)
+	for i, item := range list {
+		if s, ok := item.(string); ok {
+			out[i] = s
+		}
+	}
+	return out
+}
