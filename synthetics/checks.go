@@ -39,9 +39,6 @@ func checkSSLHost(p *kit.Problems, path, s string) {
 	}
 }
 
-// headerToken is an HTTP field name: a token (RFC 9110, 5.6.2).
-var headerToken = regexp.MustCompile("^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$")
-
 // checkHeaders reports request headers whose name is not an HTTP token or
 // whose value holds a line break or another control character, which would
 // end the header and start another. Values are never shown: a header may
@@ -49,7 +46,7 @@ var headerToken = regexp.MustCompile("^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$")
 func checkHeaders(p *kit.Problems, path string, headers map[string]string) {
 	for _, name := range kit.SortedKeys(headers) {
 		hp := path + "." + name
-		if !headerToken.MatchString(name) {
+		if !kit.IsHeaderName(name) {
 			p.Add(hp, "%q is not an HTTP header name: letters, digits and !#$%%&'*+-.^_`|~ only, no spaces, colons or line breaks", name)
 			continue
 		}

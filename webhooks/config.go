@@ -65,8 +65,6 @@ type Header struct {
 }
 
 var (
-	// headerName is an HTTP token (RFC 9110, 5.6.2).
-	headerName = regexp.MustCompile("^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$")
 	// variable is a Datadog template variable: $LOGS_SAMPLE.
 	variable = regexp.MustCompile(`^\$[A-Z][A-Z0-9_]*$`)
 )
@@ -166,7 +164,7 @@ func decodeHeaders(p *kit.Problems, path string, v any) map[string]Header {
 	seen := map[string]string{}
 	for _, name := range kit.SortedKeys(m) {
 		hp := path + "." + name
-		if !headerName.MatchString(name) {
+		if !kit.IsHeaderName(name) {
 			p.Add(hp, "%q is not an HTTP header name: letters, digits and !#$%%&'*+-.^_`|~ only, no spaces, colons or line breaks", name)
 			continue
 		}

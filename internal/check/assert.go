@@ -40,6 +40,8 @@ type assertEnv struct {
 	clock  *clock
 	budget *budget
 	now    time.Time
+	// redact hides the test's secrets in what a failure shows.
+	redact func(string) string
 }
 
 // limits are the bounds of a script or a backtracking match: the time left
@@ -143,13 +145,13 @@ func evaluate(env assertEnv, a Assertion, r response) outcome {
 			return compareErr(err)
 		}
 		if !ok {
-			return fail("got a body of %d bytes: %s", len(r.body), excerpt(r.body))
+			return fail("got a body of %d bytes: %s", len(r.body), excerpt(env.redact(r.body)))
 		}
 	case "header":
 		values := r.headers.Values(a.Property) // names are case-insensitive
 		if a.Operator == "doesNotExist" {
 			if len(values) > 0 {
-				return fail("got %s", quote(strings.Join(values, ", ")))
+				return fail("got %s", quote(env.redact(strings.Join(values, ", "))))
 			}
 			return outcome{ok: true}
 		}
@@ -162,7 +164,7 @@ func evaluate(env assertEnv, a Assertion, r response) outcome {
 			return compareErr(err)
 		}
 		if !ok {
-			return fail("got %s", quote(got))
+			return fail("got %s", quote(env.redact(got)))
 		}
 	case "responseTime":
 		ms := r.elapsed.Milliseconds()

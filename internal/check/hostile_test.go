@@ -276,3 +276,16 @@ func TestManyTestsShareTheMemoryBound(t *testing.T) {
 		assert.True(t, r.Passed, "%s: %v", r.Key, r.Failures)
 	}
 }
+
+// An error is named by what went wrong, never by the URL's text: a path
+// that holds "chunk" or "malformed HTTP" is no malformed response.
+func TestErrorsAreNamedByTheErrorNotTheURL(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	defer srv.Close()
+	for _, path := range []string{"/api/chunked-upload", "/malformed HTTP response", "/response headers exceeded"} {
+		res := runOne(t, Test{URL: srv.URL + path, Assertions: []Assertion{{Type: "statusCode", Operator: "is", Target: "200"}}}, Options{})
+		require.Len(t, res.Failures, 1, path)
+		assert.True(t, strings.HasPrefix(res.Failures[0], "SSL: DEPTH_ZERO_SELF_SIGNED_CERT"), "%s: %s", path, res.Failures[0])
+	}
+}

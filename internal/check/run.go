@@ -157,6 +157,20 @@ func runTest(ctx context.Context, t Test, opts Options, b *budget) Result {
 }
 
 func attempt(parent context.Context, t Test, opts Options, b *budget) Result {
+	res := attemptOnce(parent, t, opts, b)
+	if len(t.Secrets) > 0 {
+		redact := redactor(t.Secrets)
+		for _, list := range [][]string{res.Failures, res.Console, res.Notes} {
+			for i := range list {
+				list[i] = redact(list[i])
+			}
+		}
+		res.ScriptError = redact(res.ScriptError)
+	}
+	return res
+}
+
+func attemptOnce(parent context.Context, t Test, opts Options, b *budget) Result {
 	res := Result{Key: t.Key, Name: t.Name}
 	// Every request in flight holds its base share, waited for before its
 	// clock starts.
@@ -187,7 +201,7 @@ func attempt(parent context.Context, t Test, opts Options, b *budget) Result {
 	if r.cut {
 		res.Notes = append(res.Notes, fmt.Sprintf("the body is over %d MB: assertions saw its first %d MB, as Datadog keeps no more", maxBody>>20, maxBody>>20))
 	}
-	env := assertEnv{ctx: parent, clock: clk, budget: b, now: opts.Now()}
+	env := assertEnv{ctx: parent, clock: clk, budget: b, now: opts.Now(), redact: redactor(t.Secrets)}
 	for _, a := range t.Assertions {
 		o := evaluate(env, a, r)
 		res.Console = append(res.Console, o.console...)
@@ -478,15 +492,7 @@ func networkError(parent context.Context, clk *clock, err error) string {
 		name = "DNS"
 	case errors.Is(err, syscall.ECONNREFUSED):
 		name = "CONNREFUSED"
-	case strings.Contains(msg, "response headers exceeded"):
-		name = "HEADER_TOO_LARGE"
-		msg = fmt.Sprintf("the response's headers are over %d KB: %s", maxHeaderBytes>>10, msg)
-	case strings.Contains(msg, "multiple Content-Length"):
-		name = "HEADERS_INCOMPATIBLE_CONTENT_LENGTH"
-	case errors.As(err, &bad), strings.Contains(msg, "malformed HTTP"), strings.Contains(msg, "chunk"),
-		strings.Contains(msg, "malformed MIME header"):
-		name = "MALFORMED_RESPONSE"
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+	case errors.Is(err, syscall.ECONNRESET):
 		name = "CONNRESET"
 	case errors.As(err, &invalidErr) && invalidErr.Reason == x509.Expired:
 		name = "SSL: CERT_HAS_EXPIRED"
@@ -501,8 +507,31 @@ func networkError(parent context.Context, clk *clock, err error) string {
 		name = "SSL"
 	case errors.As(err, &invalid):
 		name = "INVALID_REQUEST"
+	// Go's HTTP client names these only in its messages: read the
+	// transport's error, never the URL that wraps it (a URL holding
+	// "chunk" is no malformed response).
+	case strings.Contains(inner(err), "response headers exceeded"):
+		name = "HEADER_TOO_LARGE"
+		msg = fmt.Sprintf("the response's headers are over %d KB: %s", maxHeaderBytes>>10, msg)
+	case strings.Contains(inner(err), "multiple Content-Length"):
+		name = "HEADERS_INCOMPATIBLE_CONTENT_LENGTH"
+	case errors.As(err, &bad), strings.Contains(inner(err), "malformed HTTP"), strings.Contains(inner(err), "chunk"),
+		strings.Contains(inner(err), "malformed MIME header"):
+		name = "MALFORMED_RESPONSE"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		name = "CONNRESET"
 	}
 	return name + ": " + msg
+}
+
+// inner is the message of the error a *url.Error wraps: what went wrong,
+// without the URL.
+func inner(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.Err != nil {
+		return ue.Err.Error()
+	}
+	return err.Error()
 }
 
 func isTimeout(err error) bool {

@@ -7,6 +7,10 @@
 package check
 
 import (
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
@@ -40,6 +44,11 @@ type Test struct {
 	RetryInterval   time.Duration
 
 	Assertions []Assertion
+
+	// Secrets are the secret values filled into the test ({{ NAME }}):
+	// nothing the check reports shows them, nor a part of one (a body
+	// excerpt is cut after they are hidden).
+	Secrets []string
 }
 
 // Assertion is one assertion, as registered: its target is a string.
@@ -67,4 +76,29 @@ func FromConfig(tests map[string]synthetics.Test) []Test {
 		out = append(out, c)
 	}
 	return out
+}
+
+// redactor hides a test's secret values in what is reported about it: each
+// value as it is, URL-escaped and JSON/Go-quoted (the forms an error or an
+// echoing endpoint may show it in), longest first, as "[secret]".
+func redactor(secrets []string) func(string) string {
+	var forms []string
+	for _, v := range secrets {
+		if v == "" {
+			continue
+		}
+		q := strconv.Quote(v)
+		forms = append(forms, v, url.QueryEscape(v), url.PathEscape(v), q[1:len(q)-1])
+	}
+	if len(forms) == 0 {
+		return func(s string) string { return s }
+	}
+	slices.SortFunc(forms, func(a, b string) int { return len(b) - len(a) })
+	forms = slices.Compact(forms)
+	pairs := make([]string, 0, 2*len(forms))
+	for _, f := range forms {
+		pairs = append(pairs, f, "[secret]")
+	}
+	r := strings.NewReplacer(pairs...)
+	return r.Replace
 }

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/pytorch-fdn/pytorch-datadog/internal/check"
+	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 	"github.com/pytorch-fdn/pytorch-datadog/synthetics"
 )
 
@@ -116,15 +117,16 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	for _, t := range selected {
 		chosen[t.Key] = st.cfg.Synthetics[t.Key]
 	}
-	configured, secretValues, skipped := withSecrets(st.file, chosen)
+	configured, values, skipped := withSecrets(st.file, chosen)
 	tests := check.FromConfig(configured)
+	for i := range tests {
+		for _, name := range configured[tests[i].Key].Secrets {
+			tests[i].Secrets = append(tests[i].Secrets, values[name])
+		}
+	}
 	for _, line := range skipped {
 		fmt.Fprintln(stderr, line)
 	}
-	redactOut, redactErr := newRedactor(stdout, secretValues), newRedactor(stderr, secretValues)
-	defer redactOut.Close()
-	defer redactErr.Close()
-	stdout, stderr = redactOut, redactErr
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -232,7 +234,7 @@ func writeCheckText(w io.Writer, results []check.Result, wall time.Duration) {
 		switch {
 		case r.Cancelled:
 			cancelled++
-			fmt.Fprintf(w, "%s %s  %s  (not finished: interrupted)\n", mark(r), r.Key, r.Name)
+			fmt.Fprintf(w, "%s %s  %s  (not finished: interrupted)\n", mark(r), r.Key, kit.EscapeLine(r.Name))
 			continue
 		case r.Passed:
 			passed++
@@ -243,13 +245,18 @@ func writeCheckText(w io.Writer, results []check.Result, wall time.Duration) {
 		if r.Attempts > 1 {
 			attempts = fmt.Sprintf(", %d attempts", r.Attempts)
 		}
-		fmt.Fprintf(w, "%s %s  %s  %s%s\n", mark(r), r.Key, r.Name, duration(r.Duration), attempts)
+		fmt.Fprintf(w, "%s %s  %s  %s%s\n", mark(r), r.Key, kit.EscapeLine(r.Name), duration(r.Duration), attempts)
+		// What a server or a script sent is shown, never acted on by the
+		// terminal.
 		for _, f := range r.Failures {
-			fmt.Fprintf(w, "    %s\n", f)
+			fmt.Fprintf(w, "    %s\n", kit.EscapeLine(f))
+		}
+		for _, n := range r.Notes {
+			fmt.Fprintf(w, "    note: %s\n", kit.EscapeLine(n))
 		}
 		if !r.Passed {
 			for _, c := range r.Console {
-				fmt.Fprintf(w, "    console.error: %s\n", c)
+				fmt.Fprintf(w, "    console.error: %s\n", kit.EscapeLine(c))
 			}
 		}
 	}
@@ -330,7 +337,7 @@ func (p *progress) retrying(t check.Test, failed check.Result, wait time.Duratio
 		why = failed.Failures[0]
 	}
 	fmt.Fprintf(p.w, "%s: attempt %d of %d failed (%s); retrying in %s as the test says (--no-retry to skip)\n",
-		t.Key, failed.Attempts, t.RetryCount+1, why, wait)
+		t.Key, failed.Attempts, t.RetryCount+1, kit.EscapeLine(why), wait)
 }
 
 func (p *progress) clear() {

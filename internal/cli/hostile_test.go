@@ -90,6 +90,12 @@ func TestHostileStacks(t *testing.T) {
 		"users a list":             {stack: header + "  pytorch-datadog:users: [jane]\n", paths: []string{"users"}},
 		"users a string":           {stack: header + "  pytorch-datadog:users: jane\n", paths: []string{"users"}},
 		"users null":               {stack: header + "  pytorch-datadog:users:\n", paths: []string{"users"}},
+		"a second document":        {stack: header + users + "---\nconfig:\n  pytorch-datadog:users: {}\n", paths: []string{"file"}},
+		"binary tag":               {stack: header + users + "  pytorch-datadog:channels: !!binary aGVsbG8=\n", paths: []string{"channels"}},
+		"set tag":                  {stack: header + users + "  pytorch-datadog:channels: {a: !!set {x, y}}\n", paths: []string{"channels.a"}},
+		"NUL in a value":           {stack: header + users + "  pytorch-datadog:channels: {a: \"x\\0y\"}\n", paths: []string{"channels.a"}},
+		"secure with a number":     {stack: header + users + "  datadog:apiKey: {secure: 5}\n", paths: []string{"datadog:apiKey"}},
+		"secure with a sibling":    {stack: header + users + "  datadog:apiKey: {secure: v1:abc, other: y}\n", paths: []string{"datadog:apiKey"}},
 
 		// What YAML reads otherwise than its writer meant.
 		"infinity":          {stack: monitor("      kind: metric\n      query: avg(last_5m):avg:system.load.1{*}\n      critical: .inf\n"), paths: []string{"monitors.m.critical"}},
@@ -134,7 +140,7 @@ func TestHostileStacks(t *testing.T) {
 		"same email, other case": {stack: user(jane + "    john: {email: JANE@example.org, roles: [Datadog Admin Role]}\n"), paths: []string{"users.john.email"}},
 		"empty name":             {stack: user("    jane: {email: jane@example.org, roles: [Datadog Admin Role], name: \" \"}\n"), paths: []string{"users.jane.name"}},
 		"uppercase key":          {stack: user("    Jane: {email: jane@example.org, roles: [Datadog Admin Role]}\n"), paths: []string{"users.Jane"}},
-		"escape in a key":        {stack: user("    \"\\e[2Jjane\": {email: jane@example.org, roles: [Datadog Admin Role]}\n"), paths: []string{`users.`}},
+		"escape in a key":        {stack: user("    \"\\e[2Jjane\": {email: jane@example.org, roles: [Datadog Admin Role]}\n"), paths: []string{`users.\x1b[2Jjane: key "\x1b[2Jjane" must be lowercase`}},
 		"roles not a list":       {stack: user("    jane: {email: jane@example.org, roles: Datadog Admin Role}\n"), paths: []string{"users.jane.roles"}},
 		"unknown role":           {stack: user("    jane: {email: jane@example.org, roles: [Datadog Admim Role]}\n"), paths: []string{"users.jane.roles[0]"}},
 		"invitation to nobody":   {stack: user("    jane: {email: jane@example.org, roles: [Datadog Admin Role], disabled: true, sendUserInvitation: true}\n"), paths: []string{"users.jane"}},
@@ -169,7 +175,7 @@ func TestHostileStacks(t *testing.T) {
 		"webhook over http":      {stack: header + users + "  pytorch-datadog:webhooks:\n    w: {url: 'http://example.org/hook'}\n", paths: []string{"webhooks.w.url"}},
 		"channel key clash":      {stack: header + users + "  pytorch-datadog:channels: {ops: '@ops'}\n  pytorch-datadog:slackChannels:\n    ops: {account: PyTorch, channel: '#ops'}\n", paths: []string{"slackChannels.ops"}},
 		"AWS account id":         {stack: header + users + "  pytorch-datadog:awsAccounts:\n    a: {accountId: '12', partition: aws, regions: all, roleName: R}\n", paths: []string{"awsAccounts.a.accountId"}},
-		"duplicate importId":     {stack: user("    jane: {email: jane@example.org, roles: [Datadog Admin Role], importId: 00000000-0000-0000-0000-000000000001}\n    john: {email: john@example.org, roles: [Datadog Admin Role], importId: 00000000-0000-0000-0000-000000000001}\n"), paths: []string{"users."}},
+		"duplicate importId":     {stack: user("    jane: {email: jane@example.org, roles: [Datadog Admin Role], importId: 00000000-0000-0000-0000-000000000001}\n    john: {email: john@example.org, roles: [Datadog Admin Role], importId: 00000000-0000-0000-0000-000000000001}\n"), paths: []string{"users.john.importId: "}},
 		"dashboard of nothing":   {stack: header + users + "  pytorch-datadog:dashboards:\n    d: {}\n", paths: []string{"dashboards.d"}},
 		"section of wrong shape": {stack: header + users + "  pytorch-datadog:monitors: [a, b]\n", paths: []string{"monitors"}},
 	}

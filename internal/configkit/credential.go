@@ -1,6 +1,9 @@
 package configkit
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // IsCredential says whether a header's or query parameter's name says it
 // carries a credential (one rule for synthetics tests and webhooks): Authorization, Proxy-Authorization, Cookie, and
@@ -19,3 +22,10 @@ func IsCredential(name string) bool {
 	}
 	return false
 }
+
+// headerName is an HTTP field name: a token (RFC 9110, 5.6.2).
+var headerName = regexp.MustCompile("^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$")
+
+// IsHeaderName says whether name is an HTTP header name: letters, digits
+// and !#$%&'*+-.^_`|~, no spaces, colons or line breaks.
+func IsHeaderName(name string) bool { return headerName.MatchString(name) }

@@ -51,6 +51,9 @@ const DefaultMemoryLimit = 128 << 20
 // capped at its size after setup plus the limit plus this.
 const childOverhead = 64 << 20
 
+// maxChildLife ends a child given no time limit.
+const maxChildLife = 10 * time.Minute
+
 // killGrace is how long past its time limit a child gets to report before
 // it is killed.
 const killGrace = 500 * time.Millisecond
@@ -206,6 +209,7 @@ func runChild(ctx context.Context, req childRequest, body string, lim Limits) (c
 	stderr := &capped{n: maxChildStderr}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	cmd.WaitDelay = time.Second
+	cmd.SysProcAttr = orphanSignal()
 	runErr := cmd.Run()
 
 	switch {
@@ -233,7 +237,7 @@ func runChild(ctx context.Context, req childRequest, body string, lim Limits) (c
 	// The child died without a report: out of memory (Go cannot survive
 	// it, and the data segment cap makes it happen) or otherwise.
 	msg := stderr.buf.String()
-	if strings.Contains(msg, "out of memory") || strings.Contains(msg, "cannot allocate memory") {
+	if exhausted(msg) || nearCap(cmd.ProcessState, req.Memory) {
 		return childReport{}, &MemoryError{Limit: req.Memory}
 	}
 	if stdout.cut {
@@ -244,6 +248,33 @@ func runChild(ctx context.Context, req childRequest, body string, lim Limits) (c
 		first = runErr.Error()
 	}
 	return childReport{}, fmt.Errorf("JavaScript runtime failed: %s", clip(first, 512))
+}
+
+// exhausted says whether a child that died without a report ran out of
+// memory. Past its data segment cap an allocation fails, and so does a
+// new thread, whose stack the cap counts too (runtime/cgo: pthread_create
+// failed, or the runtime's failed to create new OS thread), and a mapping
+// the runtime counted on can fault (SIGSEGV): the child runs only Go and
+// goja, so what brings it down is the cap its script ran into.
+func exhausted(stderr string) bool {
+	for _, sign := range []string{"out of memory", "cannot allocate memory", "pthread_create failed", "failed to create new OS thread", "SIGSEGV"} {
+		if strings.Contains(stderr, sign) {
+			return true
+		}
+	}
+	return false
+}
+
+// nearCap says whether a child that died without a report had grown to at
+// least half its script's memory limit: at its data segment cap a failed
+// allocation can also surface as a fault (SIGSEGV) rather than a message,
+// and a child that small never nears the cap otherwise.
+func nearCap(ps *os.ProcessState, limit int64) bool {
+	if ps == nil {
+		return false
+	}
+	ru, ok := ps.SysUsage().(*syscall.Rusage)
+	return ok && ru.Maxrss*1024 >= limit/2
 }
 
 // childMain is the child's side: read the request, run it bounded, report.
@@ -273,6 +304,14 @@ func child(in io.Reader) childReport {
 		return fail("error", fmt.Errorf("reading the body: %w", err))
 	}
 	limit := time.Duration(req.TimeMs) * time.Millisecond
+	// The child ends itself past its time limit whatever it is doing (a
+	// regexp2 match cannot be interrupted), so that it never outlives its
+	// purpose, even should its parent be gone (see also orphanSignal).
+	hard := limit + 2*killGrace
+	if limit <= 0 {
+		hard = maxChildLife
+	}
+	time.AfterFunc(hard, func() { os.Exit(3) })
 	switch req.Op {
 	case "run":
 		s, err := Prepare(req.Code)

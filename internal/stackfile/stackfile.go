@@ -12,6 +12,7 @@
 package stackfile
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -125,7 +126,7 @@ func LoadData(dir, stack, path string, data []byte) (s *Stack, err error) {
 	report := func(key, format string, args ...any) {
 		errs = append(errs, &kit.PathError{Path: displayPath(s.Project, key), Msg: fmt.Sprintf(format, args...)})
 	}
-	data = scan(data, s.Project, report)
+	data = scan(data, path, s.Project, report)
 	ps, err := workspace.LoadProjectStackBytes(nil, project, data, path, encoding.YAML)
 	if err != nil {
 		msg := oneLine(err).Error()
@@ -309,10 +310,17 @@ func walk(v any, path string, secure bool, visit func(path string, secure bool, 
 // number is reported at its path and replaced by 0, so that the loader
 // goes on to find any other problem. Aliases are not followed, so that a
 // hostile file costs no more than its size.
-func scan(data []byte, project string, report func(key, format string, args ...any)) []byte {
+func scan(data []byte, path, project string, report func(key, format string, args ...any)) []byte {
 	var doc yaml.Node
-	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if dec.Decode(&doc) != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return data // the loader reports it
+	}
+	var more yaml.Node
+	if err := dec.Decode(&more); err != io.EOF {
+		// Pulumi reads the first document only: what follows a "---"
+		// would look like config to a reviewer and do nothing.
+		report(path, "holds more than one YAML document (a line \"---\"); Pulumi reads only the first: remove the others")
 	}
 	root := doc.Content[0]
 	changed := false
