@@ -14,9 +14,10 @@ import (
 
 // urlRule: a test requests an http or https address.
 var urlRule = kit.URLRule{
-	Schemes: []string{"http", "https"},
-	Example: "https://pytorch.org",
-	Secret:  "a {{ NAME }} variable from secrets",
+	Schemes:   []string{"http", "https"},
+	Example:   "https://pytorch.org",
+	Secret:    "a {{ NAME }} variable from secrets",
+	Variables: configVariable,
 }
 
 // configVariable is a Datadog config variable in a test's request:

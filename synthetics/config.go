@@ -274,7 +274,7 @@ func Decode(p *kit.Problems, raw string, present bool, channels map[string]strin
 // host, port, characters, no user:password part), its {{ NAME }}
 // variables standing for plain text.
 func checkURL(p *kit.Problems, path, s string) {
-	p.URL(path, configVariable.ReplaceAllString(s, "var"), urlRule)
+	p.URL(path, s, urlRule)
 }
 
 func checkHost(p *kit.Problems, path, s string) { checkSSLHost(p, path, s) }

@@ -2,9 +2,7 @@ package synthetics
 
 import (
 	"fmt"
-	"net/url"
 	"regexp"
-	"slices"
 	"strings"
 
 	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
@@ -59,23 +57,6 @@ func decodeSecrets(p *kit.Problems, path string, t *Test) {
 		}
 	}
 	refs(path+".body", t.Body)
-	if u, err := url.Parse(t.URL); err == nil {
-		q := u.Query()
-		for _, name := range slices.Sorted(func(yield func(string) bool) {
-			for k := range q {
-				if !yield(k) {
-					return
-				}
-			}
-		}) {
-			for _, v := range q[name] {
-				if kit.IsCredential(name) && !reference.MatchString(v) {
-					p.Add(path+".url", "query parameter %q carries a credential in plaintext; %s", name, fix(""))
-					break
-				}
-			}
-		}
-	}
 	t.Secrets = kit.SortedKeys(set)
 }
 

@@ -31,6 +31,12 @@ func checkEmail(p *kit.Problems, path, email string) string {
 	}
 	bare := fmt.Sprintf("%q is not an email address; write it bare, as jane.smith@example.org", email)
 	local, domain, _ := strings.Cut(email, "@")
+	// RFC 5321's limits: a local part of 64 octets, a path of 256 (an
+	// address of 254); past them no mail reaches the user.
+	if len(local) > 64 || len(email) > 254 {
+		p.Add(path, "is %d characters with a local part of %d; an email address has at most 254, its part before the @ at most 64", len(email), len(local))
+		return ""
+	}
 	if strings.HasPrefix(domain, "[") {
 		p.Add(path, "%q has a domain literal (an address in brackets); Datadog logins are by domain name: write the address with its domain, as jane.smith@example.org", email)
 		return ""

@@ -289,3 +289,20 @@ func TestErrorsAreNamedByTheErrorNotTheURL(t *testing.T) {
 		assert.True(t, strings.HasPrefix(res.Failures[0], "SSL: DEPTH_ZERO_SELF_SIGNED_CERT"), "%s: %s", path, res.Failures[0])
 	}
 }
+
+func TestRedactorHidesEveryFormOfASecret(t *testing.T) {
+	t.Parallel()
+	const v = `tok/abc+def/ghi==&x<y>"`
+	redact := redactor([]string{v, "short"})
+	for _, shown := range []string{
+		v,
+		`tok\/abc+def\/ghi==&x<y>\"`,
+		`tok/abc+def/ghi==&amp;x&lt;y&gt;&#34;`,
+		"tok%2Fabc%2Bdef%2Fghi%3D%3D%26x%3Cy%3E%22",
+		`tok/abc+def/ghi==&x<y>\"`,
+	} {
+		got := redact("you sent " + shown + " and short")
+		assert.Equal(t, "you sent [secret] and [secret]", got, shown)
+	}
+	assert.Equal(t, "nothing", redactor(nil)("nothing"))
+}

@@ -7,6 +7,7 @@
 package check
 
 import (
+	"html"
 	"net/url"
 	"slices"
 	"strconv"
@@ -79,8 +80,10 @@ func FromConfig(tests map[string]synthetics.Test) []Test {
 }
 
 // redactor hides a test's secret values in what is reported about it: each
-// value as it is, URL-escaped and JSON/Go-quoted (the forms an error or an
-// echoing endpoint may show it in), longest first, as "[secret]".
+// value as it is, URL-escaped, JSON/Go-quoted (with or without "\/" for
+// "/") and HTML-escaped (the forms an error or an echoing endpoint may
+// show it in), longest first, as "[secret]". A script that transforms
+// the value itself (upper-cases it) is the stack's own doing.
 func redactor(secrets []string) func(string) string {
 	var forms []string
 	for _, v := range secrets {
@@ -88,7 +91,8 @@ func redactor(secrets []string) func(string) string {
 			continue
 		}
 		q := strconv.Quote(v)
-		forms = append(forms, v, url.QueryEscape(v), url.PathEscape(v), q[1:len(q)-1])
+		forms = append(forms, v, url.QueryEscape(v), url.PathEscape(v), q[1:len(q)-1],
+			html.EscapeString(v), strings.ReplaceAll(v, "/", `\/`), strings.ReplaceAll(q[1:len(q)-1], "/", `\/`))
 	}
 	if len(forms) == 0 {
 		return func(s string) string { return s }

@@ -87,7 +87,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	opts := check.Options{Parallel: *parallel, NoRetry: *noRetry, Resolve: resolve}
 	if *cacert != "" {
-		pem, err := os.ReadFile(sf.path(*cacert))
+		pem, err := readInput(sf.path(*cacert), maxCACertBytes)
 		if err != nil {
 			fmt.Fprintf(stderr, "ddstack check: --cacert: %v\n", err)
 			return ExitInvalid

@@ -3,10 +3,12 @@
 package cli
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 )
@@ -49,7 +51,50 @@ Run ddstack COMMAND --help for a command's flags.
 
 // Run runs ddstack with its arguments (without the program name) and returns
 // the exit status.
+//
+// What a command writes to stdout is held until it ends: a command that
+// exits 2 (a usage error, an invalid stack or state) prints nothing there,
+// only its errors on stderr. And no character a terminal would act on
+// reaches stdout, whatever a stack file, a Terraform state or a server put
+// in the output (safeOutput).
 func Run(args []string, stdout, stderr io.Writer) int {
+	var out bytes.Buffer
+	code := dispatch(args, &out, stderr)
+	if code != ExitInvalid {
+		_, _ = stdout.Write(safeOutput(out.Bytes()))
+	}
+	return code
+}
+
+// safeOutput writes each control character (but line feed and tab),
+// bidirectional or invisible formatting character, and invalid byte of
+// out as a \uXXXX escape (an invalid byte as \ufffd): in JSON output that
+// is the same string, in text it shows what was there rather than
+// performing it. The commands escape what they print (configkit.Escape);
+// this is the last guard.
+func safeOutput(out []byte) []byte {
+	if utf8.Valid(out) && bytes.IndexFunc(out, unsafeOutput) < 0 {
+		return out
+	}
+	var b bytes.Buffer
+	for len(out) > 0 {
+		r, n := utf8.DecodeRune(out)
+		switch {
+		case r == utf8.RuneError && n <= 1:
+			b.WriteString(`\ufffd`)
+		case unsafeOutput(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.Write(out[:n])
+		}
+		out = out[n:]
+	}
+	return b.Bytes()
+}
+
+func unsafeOutput(r rune) bool { return r != '\n' && r != '\t' && kit.Unsafe(r) }
+
+func dispatch(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return ExitInvalid

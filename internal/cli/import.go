@@ -63,7 +63,7 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 		return ExitInvalid
 	}
 	s, cfg := st.file, st.cfg
-	data, err := os.ReadFile(sf.path(*state))
+	data, err := readInput(sf.path(*state), maxStateBytes)
 	if err != nil {
 		printErrors(stderr, err)
 		return ExitInvalid

@@ -171,7 +171,7 @@ func (q *queueFlags) tests(stderr io.Writer) ([]queues.Test, bool) {
 
 // readHistory reads --history.
 func (q *queueFlags) readHistory() ([]queues.Row, error) {
-	data, err := os.ReadFile(q.sf.path(q.history))
+	data, err := readInput(q.sf.path(q.history), maxStateBytes)
 	if err != nil {
 		return nil, fmt.Errorf("--history: %w", err)
 	}
@@ -218,7 +218,7 @@ func runCoverage(args []string, stdout, stderr io.Writer) int {
 	var types []string
 	switch {
 	case *typesFile != "":
-		data, err := os.ReadFile(q.sf.path(*typesFile))
+		data, err := readInput(q.sf.path(*typesFile), maxTypesBytes)
 		if err == nil {
 			types, err = queues.ParseTypes(data)
 			if err != nil {

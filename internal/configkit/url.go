@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,8 +22,12 @@ type URLRule struct {
 	// must travel encrypted").
 	Why string
 	// Secret says where a credential goes instead of the URL's
-	// user:password part ("a header whose value is a secret").
+	// user:password part or query ("a header whose value is a secret").
 	Secret string
+	// Variables, if set, are the references a URL may hold, each standing
+	// for a value filled in later (a synthetics test's {{ NAME }}): a
+	// query parameter whose value is one carries no credential here.
+	Variables *regexp.Regexp
 }
 
 // hostProfile checks host names as a resolver looks them up (UTS #46 with
@@ -74,6 +79,13 @@ func HostProblem(host string) string {
 // user:password part. It returns the parsed URL, or nil after reporting
 // the one problem found.
 func (p *Problems) URL(path, s string, rule URLRule) *url.URL {
+	if name, found := CredentialQuery(s, rule.Variables); found {
+		p.Add(path, "query parameter %q carries a credential in plaintext, which shows in the stack file and in plans: remove it and use a secret instead%s", name, secretHint(rule))
+		return nil
+	}
+	if rule.Variables != nil {
+		s = rule.Variables.ReplaceAllString(s, "var")
+	}
 	shown := RedactURL(s)
 	schemes := strings.Join(rule.Schemes, ":// or ") + "://"
 	if strings.TrimSpace(s) == "" {
@@ -112,13 +124,7 @@ func (p *Problems) URL(path, s string, rule URLRule) *url.URL {
 		p.Add(path, "%q has no host; write it as %s, such as %s", shown, schemes, rule.Example)
 		return nil
 	case u.User != nil:
-		msg := "holds a user name or password (the part before @); a credential in plain config shows in the stack file and in plans: remove it"
-		if rule.Secret != "" {
-			msg += " and use a secret instead: " + rule.Secret
-		} else {
-			msg += " and use a secret instead"
-		}
-		p.Add(path, "%s", msg)
+		p.Add(path, "holds a user name or password (the part before @); a credential in plain config shows in the stack file and in plans: remove it and use a secret instead%s", secretHint(rule))
 		return nil
 	case u.Hostname() == "":
 		p.Add(path, "%q has no host; write it as %s, such as %s", shown, schemes, rule.Example)
@@ -137,10 +143,64 @@ func (p *Problems) URL(path, s string, rule URLRule) *url.URL {
 	return u
 }
 
+func secretHint(rule URLRule) string {
+	if rule.Secret == "" {
+		return ""
+	}
+	return ": " + rule.Secret
+}
+
+// CredentialQuery finds a query parameter of a URL (parsed or not) whose
+// name says it carries a credential (IsCredential: token, api_key,
+// password, ...) and whose value is not empty nor wholly one of
+// variables. Parameters are split at '&' and at ';', which some servers
+// take as '&' too.
+func CredentialQuery(s string, variables *regexp.Regexp) (string, bool) {
+	_, query, found := strings.Cut(s, "?")
+	if !found {
+		return "", false
+	}
+	query, _, _ = strings.Cut(query, "#")
+	for _, param := range strings.FieldsFunc(query, func(r rune) bool { return r == '&' || r == ';' }) {
+		name, value, _ := strings.Cut(param, "=")
+		if n, err := url.QueryUnescape(name); err == nil {
+			name = n
+		}
+		name = strings.TrimSuffix(strings.TrimSpace(name), "[]")
+		if !IsCredential(name) || value == "" {
+			continue
+		}
+		if variables != nil {
+			if loc := variables.FindStringIndex(value); loc != nil && loc[0] == 0 && loc[1] == len(value) {
+				continue
+			}
+		}
+		return name, true
+	}
+	return "", false
+}
+
+// queryParam is one name=value of a URL's query, in text.
+var queryParam = regexp.MustCompile(`([?&;])([^=&;#\s"?]*)=([^&;#\s"]*)`)
+
 // RedactURL hides the user:password part of any URL in s, so that a
 // message can show the URL: https://user:pass@host becomes
 // https://…@host.
 func RedactURL(s string) string {
+	return queryParam.ReplaceAllStringFunc(redactUserinfo(s), func(m string) string {
+		sub := queryParam.FindStringSubmatch(m)
+		name := sub[2]
+		if n, err := url.QueryUnescape(name); err == nil {
+			name = n
+		}
+		if !IsCredential(strings.TrimSuffix(name, "[]")) {
+			return m
+		}
+		return sub[1] + sub[2] + "=…"
+	})
+}
+
+func redactUserinfo(s string) string {
 	var b strings.Builder
 	for {
 		i := strings.Index(s, "://")
@@ -150,7 +210,7 @@ func RedactURL(s string) string {
 		}
 		b.WriteString(s[:i+3])
 		s = s[i+3:]
-		end := strings.IndexAny(s, "/?# \"")
+		end := strings.IndexAny(s, "/?#\"")
 		if end < 0 {
 			end = len(s)
 		}

@@ -1,6 +1,7 @@
 package configkit_test
 
 import (
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -98,4 +99,37 @@ func TestASCIIHost(t *testing.T) {
 		_, err := kit.ASCIIHost(in)
 		assert.Error(t, err, "%q", in)
 	}
+}
+
+// A credential in a URL's query is an error whatever else is wrong with
+// the URL, and no message shows it.
+func TestURLCredentialsNeverShow(t *testing.T) {
+	t.Parallel()
+	vars := regexp.MustCompile(`\{\{\s*[A-Z_]+\s*\}\}`)
+	tests := map[string]struct {
+		url, want string
+	}{
+		"semicolon separated":   {"https://x.org/?password=SEKRIT07;x=1", `query parameter "password"`},
+		"after a semicolon":     {"https://x.org/?x=1;token=SEKRIT08", `query parameter "token"`},
+		"bad escape":            {"https://x.org/?token=SEKRIT04%zz", `query parameter "token"`},
+		"array form":            {"https://x.org/?token[]=SEKRIT12", `query parameter "token"`},
+		"with a space":          {"https://x.org/?token=SEKRIT 01", `query parameter "token"`},
+		"ftp":                   {"ftp://x.org/?token=SEKRIT02", `query parameter "token"`},
+		"bad port":              {"https://x.org:99999/?api_key=SEKRIT03", `query parameter "api_key"`},
+		"password before space": {"https://u:SEKRIT07 @x.org/", "holds a space"},
+		"bad host and password": {"https://u:SEKRIT07@[::1/", "is not a URL"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			p := &kit.Problems{}
+			assert.Nil(t, p.URL("u", tc.url, kit.URLRule{Schemes: []string{"https"}, Example: "https://example.org"}))
+			require.Error(t, p.Err())
+			assert.Contains(t, p.Err().Error(), tc.want)
+			assert.NotContains(t, p.Err().Error(), "SEKRIT")
+		})
+	}
+	p := &kit.Problems{}
+	assert.NotNil(t, p.URL("u", "https://x.org/?token={{ HUD_TOKEN }}&page=2", kit.URLRule{Schemes: []string{"https"}, Variables: vars}),
+		"a reference to a secret carries none: %v", p.Err())
 }

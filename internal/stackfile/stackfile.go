@@ -126,7 +126,10 @@ func LoadData(dir, stack, path string, data []byte) (s *Stack, err error) {
 	report := func(key, format string, args ...any) {
 		errs = append(errs, &kit.PathError{Path: displayPath(s.Project, key), Msg: fmt.Sprintf(format, args...)})
 	}
-	data = scan(data, path, s.Project, report)
+	data, err = scan(data, path, s.Project, report)
+	if err != nil {
+		return nil, err
+	}
 	ps, err := workspace.LoadProjectStackBytes(nil, project, data, path, encoding.YAML)
 	if err != nil {
 		msg := oneLine(err).Error()
@@ -310,11 +313,16 @@ func walk(v any, path string, secure bool, visit func(path string, secure bool, 
 // number is reported at its path and replaced by 0, so that the loader
 // goes on to find any other problem. Aliases are not followed, so that a
 // hostile file costs no more than its size.
-func scan(data []byte, path, project string, report func(key, format string, args ...any)) []byte {
+func scan(data []byte, path, project string, report func(key, format string, args ...any)) ([]byte, error) {
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if dec.Decode(&doc) != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return data // the loader reports it
+		return data, nil // the loader reports it
+	}
+	if at, deep := tooDeep(doc.Content[0], "", 0); deep {
+		// The SDK's loader takes memory in proportion to depth times size:
+		// refuse before it reads the file.
+		return nil, fmt.Errorf("%s: %s: nested more than %d levels deep; a config value is far shallower", path, at, MaxDepth)
 	}
 	var more yaml.Node
 	if err := dec.Decode(&more); err != io.EOF {
@@ -329,22 +337,59 @@ func scan(data []byte, path, project string, report func(key, format string, arg
 			continue
 		}
 		cfg := root.Content[i+1]
+		written := map[string]string{}
 		for j := 0; j+1 < len(cfg.Content); j += 2 {
-			key := cfg.Content[j].Value
+			as := cfg.Content[j].Value
+			key := as
 			if !strings.Contains(key, ":") {
 				key = project + ":" + key
 			}
+			if other, dup := written[key]; dup && other != as {
+				// The loader would keep one of the two at random.
+				report(key, "is given twice, as %q and as %q (a key without its namespace is the project's): keep one", other, as)
+			}
+			written[key] = as
 			scanNode(cfg.Content[j+1], key, report, &changed)
 		}
 	}
 	if !changed {
-		return data
+		return data, nil
 	}
 	out, err := yaml.Marshal(&doc)
 	if err != nil {
-		return data
+		return data, nil
 	}
-	return out
+	return out, nil
+}
+
+// MaxDepth is how deep a stack file's values may nest: real config is a
+// few levels deep (a test's assertion's target is five).
+const MaxDepth = 64
+
+// tooDeep finds a node nested deeper than MaxDepth, and its path.
+func tooDeep(n *yaml.Node, path string, depth int) (string, bool) {
+	if depth > MaxDepth {
+		return path, true
+	}
+	for i, c := range n.Content {
+		p := path
+		if n.Kind == yaml.MappingNode && i%2 == 1 {
+			p = join(path, n.Content[i-1].Value)
+		} else if n.Kind == yaml.SequenceNode {
+			p = path + "[" + strconv.Itoa(i) + "]"
+		}
+		if at, deep := tooDeep(c, p, depth+1); deep {
+			return at, true
+		}
+	}
+	return "", false
+}
+
+func join(path, k string) string {
+	if path == "" {
+		return k
+	}
+	return path + "." + k
 }
 
 func scanNode(n *yaml.Node, path string, report func(key, format string, args ...any), changed *bool) {
@@ -360,9 +405,7 @@ func scanNode(n *yaml.Node, path string, report func(key, format string, args ..
 	case yaml.ScalarNode:
 		switch n.ShortTag() {
 		case "!!timestamp":
-			if n.Style == 0 {
-				report(path, "%s is an unquoted date or time, which YAML reads as a timestamp and Pulumi passes on rewritten (2024-01-01 becomes \"2024-01-01 00:00:00 +0000 UTC\"); quote it: '%s'", n.Value, n.Value)
-			}
+			report(path, "%s is an unquoted date or time, which YAML reads as a timestamp and Pulumi passes on rewritten (2024-01-01 becomes \"2024-01-01 00:00:00 +0000 UTC\"); quote it: '%s'", n.Value, n.Value)
 		case "!!float":
 			var f float64
 			if n.Decode(&f) == nil && (math.IsInf(f, 0) || math.IsNaN(f)) {
@@ -413,6 +456,13 @@ func StackName(path string) string {
 
 // readFile reads a file of at most MaxSize bytes.
 func readFile(path string) ([]byte, error) {
+	// Stat first: opening a FIFO waits for a writer, and a device may
+	// never end.
+	if info, err := os.Stat(path); err != nil {
+		return nil, err
+	} else if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: is not a regular file (%s); give a stack file", path, info.Mode().Type())
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
