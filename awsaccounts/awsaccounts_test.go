@@ -14,17 +14,12 @@ import (
 	"github.com/pytorch-fdn/pytorch-datadog/awsaccounts"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/ddmock"
+	"github.com/pytorch-fdn/pytorch-datadog/internal/ddmock/ddmocktest"
 )
 
 type obj = map[string]any
 
-// registered is what one run of awsaccounts.New registered.
-type registered struct {
-	provider string // URN of the explicit provider
-	inputs   map[string]obj
-	order    []string
-	byName   map[string]ddmock.Resource
-}
+type registered = ddmocktest.Registered
 
 // register runs awsaccounts.New under the mock with an explicit provider,
 // as the program does, and returns the accounts it registered.
@@ -40,20 +35,10 @@ func register(t *testing.T, accounts map[string]awsaccounts.Account) registered 
 	for key := range accounts {
 		assert.NotNil(t, made[key], key)
 	}
-	out := registered{inputs: map[string]obj{}, byName: map[string]ddmock.Resource{}}
-	for _, r := range rec.Resources() {
-		if r.Type == ddmock.ProviderType {
-			out.provider = r.URN
-			continue
-		}
-		assert.Equal(t, awsaccounts.Token, r.Type)
-		assert.True(t, r.Custom)
+	out := ddmocktest.Collect(t, rec, awsaccounts.Token)
+	for _, r := range out.ByName {
 		assert.Equal(t, "4.68.0", r.Version, "the SDK pins the provider version")
-		out.inputs[r.Name] = ddmock.PlainMap(r.Inputs)
-		out.order = append(out.order, r.Name)
-		out.byName[r.Name] = r
 	}
-	require.NotEmpty(t, out.provider, "the provider registered")
 	return out
 }
 
@@ -85,10 +70,10 @@ var productionInputs = obj{
 func TestNewPinsProduction(t *testing.T) {
 	t.Parallel()
 	got := register(t, decoded(t, production))
-	assert.Equal(t, []string{"pytorch"}, got.order, "one resource per key, named by it")
-	assert.Equal(t, productionInputs, got.inputs["pytorch"])
-	r := got.byName["pytorch"]
-	assert.Equal(t, got.provider, r.Provider, "registered with the explicit provider")
+	assert.Equal(t, []string{"pytorch"}, got.Order, "one resource per key, named by it")
+	assert.Equal(t, productionInputs, got.Inputs["pytorch"])
+	r := got.ByName["pytorch"]
+	assert.Equal(t, got.Provider, r.Provider, "registered with the explicit provider")
 	assert.Empty(t, r.ImportID, "created, not adopted")
 }
 
@@ -111,7 +96,7 @@ func TestNewSendsEveryBlockOfAMinimalAccount(t *testing.T) {
 		},
 		"resourcesConfig": obj{"cloudSecurityPostureManagementCollection": false, "extendedCollection": true},
 		"tracesConfig":    obj{"xrayServices": obj{"includeOnlies": []any{}}},
-	}, got.inputs["a"])
+	}, got.Inputs["a"])
 }
 
 func TestNewPinsEveryInput(t *testing.T) {
@@ -129,7 +114,7 @@ func TestNewPinsEveryInput(t *testing.T) {
 			"metrics": {"namespaces": {"exclude": ["AWS/SQS"]}},
 			"traces": {"xrayServices": "all"}}
 	}`))
-	assert.Equal(t, []string{"everything", "listed"}, got.order, "sorted key order")
+	assert.Equal(t, []string{"everything", "listed"}, got.Order, "sorted key order")
 	assert.Equal(t, obj{
 		"awsAccountId": "123456789012",
 		"awsPartition": "aws",
@@ -154,9 +139,9 @@ func TestNewPinsEveryInput(t *testing.T) {
 		},
 		"resourcesConfig": obj{"cloudSecurityPostureManagementCollection": false, "extendedCollection": false},
 		"tracesConfig":    obj{"xrayServices": obj{"includeOnlies": []any{"checkout", "api"}}},
-	}, got.inputs["listed"], "lists in config order; tag filters sorted by namespace and source")
+	}, got.Inputs["listed"], "lists in config order; tag filters sorted by namespace and source")
 
-	every := got.inputs["everything"]
+	every := got.Inputs["everything"]
 	assert.Equal(t, "aws-us-gov", every["awsPartition"])
 	assert.Equal(t, obj{"includeAll": true}, every["awsRegions"], "all regions: include_all alone, never with include_only")
 	assert.Equal(t, obj{"xrayServices": obj{"includeAll": true}}, every["tracesConfig"], "every X-Ray service: include_all alone")
@@ -171,17 +156,17 @@ func TestNewAdoptsByImportID(t *testing.T) {
 		"adopted": {"accountId": "123456789012", "roleName": "r", "importId": "a1b2c3d4-0000-1111-2222-333344445555"},
 		"created": {"accountId": "210987654321", "roleName": "r"}
 	}`))
-	assert.Equal(t, "a1b2c3d4-0000-1111-2222-333344445555", got.byName["adopted"].ImportID)
-	assert.Empty(t, got.byName["created"].ImportID)
-	assert.Equal(t, got.provider, got.byName["adopted"].Provider, "the import keeps the provider")
-	assert.Equal(t, got.provider, got.byName["created"].Provider)
-	assert.NotContains(t, got.inputs["adopted"], "importId", "the import id is an option, not an input")
+	assert.Equal(t, "a1b2c3d4-0000-1111-2222-333344445555", got.ByName["adopted"].ImportID)
+	assert.Empty(t, got.ByName["created"].ImportID)
+	assert.Equal(t, got.Provider, got.ByName["adopted"].Provider, "the import keeps the provider")
+	assert.Equal(t, got.Provider, got.ByName["created"].Provider)
+	assert.NotContains(t, got.Inputs["adopted"], "importId", "the import id is an option, not an input")
 }
 
 func TestNewWithNoAccounts(t *testing.T) {
 	t.Parallel()
 	got := register(t, map[string]awsaccounts.Account{})
-	assert.Empty(t, got.order)
+	assert.Empty(t, got.Order)
 }
 
 // TestInputsConformToTheProvider checks what New registers against the
@@ -251,8 +236,8 @@ func TestInputsConformToTheProvider(t *testing.T) {
 			"metrics": {"namespaces": {"exclude": ["AWS/SQS"]}, "tagFilters": {"AWS/EC2": ["a:b"]}},
 			"traces": {"xrayServices": "all"}}
 	}`))
-	require.Len(t, got.inputs, 2)
-	for name, inputs := range got.inputs {
+	require.Len(t, got.Inputs, 2)
+	for name, inputs := range got.Inputs {
 		check(awsaccounts.Token+" "+name, props, inputs)
 	}
 }

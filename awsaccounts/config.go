@@ -179,19 +179,11 @@ const what = "an AWS account ({accountId, partition, regions, roleName, tags, lo
 // problem to p. An absent section is no accounts.
 func Decode(p *kit.Problems, raw string, present bool) map[string]Account {
 	out := map[string]Account{}
-	if !present {
-		return out
-	}
-	m, ok := p.Section(Section, raw, "account key to AWS account ({accountId, roleName, ...})")
-	if !ok {
-		return out
-	}
 	byID := map[string]string{}
 	importIDs := map[string]string{}
-	for _, key := range kit.SortedKeys(m) {
-		path := Section + "." + key
-		p.Key(path, key)
-		a, ok := decodeAccount(p, path, m[key])
+	for _, e := range p.Entries(Section, raw, present, "account key to AWS account ({accountId, roleName, ...})") {
+		key, path := e.Key, e.Path
+		a, ok := decodeAccount(p, path, e.Value)
 		if !ok {
 			continue
 		}

@@ -145,18 +145,10 @@ const (
 // problem to p. An absent section is no dashboards.
 func Decode(p *kit.Problems, raw string, present bool) map[string]Dashboard {
 	out := map[string]Dashboard{}
-	if !present {
-		return out
-	}
-	m, ok := p.Section(Section, raw, "dashboard key to dashboard")
-	if !ok {
-		return out
-	}
 	titles := map[string]string{}
-	for _, key := range kit.SortedKeys(m) {
-		path := Section + "." + key
-		p.Key(path, key)
-		entry, _ := m[key].(map[string]any)
+	for _, e := range p.Entries(Section, raw, present, "dashboard key to dashboard") {
+		key, path := e.Key, e.Path
+		entry, _ := e.Value.(map[string]any)
 		_, hasJSON := entry["json"]
 		d := Dashboard{Widgets: []Widget{}, Tags: []string{}}
 		var widgets []any
@@ -184,7 +176,7 @@ func Decode(p *kit.Problems, raw string, present bool) map[string]Dashboard {
 			{Name: "json", Decode: func(fp string, v any) { decodeJSON(p, fp, v, &d) }},
 			ImportID.Field(p, &d.ImportID),
 		}
-		if !p.Object(path, m[key], what, fields) {
+		if !p.Object(path, e.Value, what, fields) {
 			continue
 		}
 		titlePath := path + ".json.title"

@@ -96,17 +96,9 @@ var (
 // is no monitors.
 func Decode(p *kit.Problems, raw string, present bool, channels map[string]string) map[string]Monitor {
 	out := map[string]Monitor{}
-	if !present {
-		return out
-	}
-	m, ok := p.Section(Section, raw, "monitor key to monitor")
-	if !ok {
-		return out
-	}
 	names := map[string]string{}
-	for _, key := range kit.SortedKeys(m) {
-		path := Section + "." + key
-		p.Key(path, key)
+	for _, e := range p.Entries(Section, raw, present, "monitor key to monitor") {
+		key, path := e.Key, e.Path
 		mon := Monitor{Window: DefaultWindow, Comparator: ">", IncludeTags: true, Tags: []string{}}
 		hasCritical := false
 		fields := []kit.Field{
@@ -158,8 +150,8 @@ func Decode(p *kit.Problems, raw string, present bool, channels map[string]strin
 			{Name: "priority", Decode: func(fp string, v any) { p.Int(fp, v, 1, 5, &mon.Priority) }},
 			ImportID.Field(p, &mon.ImportID),
 		}
-		mp, isMap := m[key].(map[string]any)
-		if !p.Object(path, m[key], "a monitor ({name, kind, query or search, critical, message, notify, ...})", fields) {
+		mp, isMap := e.Value.(map[string]any)
+		if !p.Object(path, e.Value, "a monitor ({name, kind, query or search, critical, message, notify, ...})", fields) {
 			continue
 		}
 		checkKind(p, path, mon, mp)

@@ -10,18 +10,13 @@ import (
 
 	"github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/ddmock"
+	"github.com/pytorch-fdn/pytorch-datadog/internal/ddmock/ddmocktest"
 	"github.com/pytorch-fdn/pytorch-datadog/monitors"
 )
 
 func ptr(f float64) *float64 { return &f }
 
-// registered is what one run of monitors.New registered.
-type registered struct {
-	provider string // URN of the explicit provider
-	inputs   map[string]map[string]any
-	order    []string
-	byName   map[string]ddmock.Resource
-}
+type registered = ddmocktest.Registered
 
 // register runs monitors.New under the mock with an explicit provider, as
 // the program does, and returns the monitors it registered.
@@ -38,20 +33,7 @@ func register(t *testing.T, mons map[string]monitors.Monitor) registered {
 		assert.NotNil(t, made[key], key)
 	}
 
-	out := registered{inputs: map[string]map[string]any{}, byName: map[string]ddmock.Resource{}}
-	for _, r := range rec.Resources() {
-		if r.Type == ddmock.ProviderType {
-			out.provider = r.URN
-			continue
-		}
-		assert.Equal(t, monitors.Token, r.Type)
-		assert.True(t, r.Custom)
-		out.inputs[r.Name] = ddmock.PlainMap(r.Inputs)
-		out.order = append(out.order, r.Name)
-		out.byName[r.Name] = r
-	}
-	require.NotEmpty(t, out.provider, "the provider registered")
-	return out
+	return ddmocktest.Collect(t, rec, monitors.Token)
 }
 
 func TestNewPinsEveryInput(t *testing.T) {
@@ -83,7 +65,7 @@ func TestNewPinsEveryInput(t *testing.T) {
 		},
 	})
 
-	assert.Equal(t, []string{"dlq", "quiet", "sns", "spike"}, got.order, "one resource per key, named by it")
+	assert.Equal(t, []string{"dlq", "quiet", "sns", "spike"}, got.Order, "one resource per key, named by it")
 	assert.Equal(t, map[string]any{
 		"name":              "DLQ",
 		"type":              "query alert",
@@ -93,7 +75,7 @@ func TestNewPinsEveryInput(t *testing.T) {
 		"includeTags":       false,
 		"requireFullWindow": false,
 		"tags":              []any{},
-	}, got.inputs["dlq"])
+	}, got.Inputs["dlq"])
 	assert.Equal(t, map[string]any{
 		"name":              "SNS",
 		"type":              "event-v2 alert",
@@ -106,7 +88,7 @@ func TestNewPinsEveryInput(t *testing.T) {
 		"onMissingData":     "resolve",
 		"tags":              []any{"team:infra"},
 		"priority":          "2",
-	}, got.inputs["sns"])
+	}, got.Inputs["sns"])
 	assert.Equal(t, map[string]any{
 		"name":              "499 spike",
 		"type":              "log alert",
@@ -117,7 +99,7 @@ func TestNewPinsEveryInput(t *testing.T) {
 		"requireFullWindow": true,
 		"tags":              []any{},
 		"evaluationDelay":   int64(60),
-	}, got.inputs["spike"])
+	}, got.Inputs["spike"])
 	assert.Equal(t, map[string]any{
 		"name":              "Quiet",
 		"type":              "query alert",
@@ -128,12 +110,12 @@ func TestNewPinsEveryInput(t *testing.T) {
 		"requireFullWindow": false,
 		"tags":              []any{},
 		"priority":          "5",
-	}, got.inputs["quiet"])
+	}, got.Inputs["quiet"])
 
-	for name, r := range got.byName {
-		assert.NotContains(t, got.inputs[name], "locked", "deprecated: %s", name)
-		assert.NotContains(t, got.inputs[name], "restrictedRoles", "deprecated: %s", name)
-		assert.Equal(t, got.provider, r.Provider, "%s registers with the explicit provider", name)
+	for name, r := range got.ByName {
+		assert.NotContains(t, got.Inputs[name], "locked", "deprecated: %s", name)
+		assert.NotContains(t, got.Inputs[name], "restrictedRoles", "deprecated: %s", name)
+		assert.Equal(t, got.Provider, r.Provider, "%s registers with the explicit provider", name)
 		assert.Empty(t, r.ImportID, "%s is created, not adopted", name)
 	}
 }
@@ -145,16 +127,16 @@ func TestNewAdoptsByImportID(t *testing.T) {
 	adopted.Name, adopted.ImportID = "B", "12345678"
 	got := register(t, map[string]monitors.Monitor{"created": base, "adopted": adopted})
 
-	assert.Equal(t, "12345678", got.byName["adopted"].ImportID)
-	assert.Empty(t, got.byName["created"].ImportID)
-	assert.Equal(t, got.provider, got.byName["adopted"].Provider, "the import keeps the other options")
-	assert.Equal(t, got.provider, got.byName["created"].Provider)
+	assert.Equal(t, "12345678", got.ByName["adopted"].ImportID)
+	assert.Empty(t, got.ByName["created"].ImportID)
+	assert.Equal(t, got.Provider, got.ByName["adopted"].Provider, "the import keeps the other options")
+	assert.Equal(t, got.Provider, got.ByName["created"].Provider)
 }
 
 func TestNewWithNoMonitors(t *testing.T) {
 	t.Parallel()
 	got := register(t, map[string]monitors.Monitor{})
-	assert.Empty(t, got.order)
+	assert.Empty(t, got.Order)
 }
 
 // TestQueryAndThresholdsComeFromOneNumber: the query's comparison and the
@@ -180,7 +162,7 @@ func TestQueryAndThresholdsComeFromOneNumber(t *testing.T) {
 			assert.Equal(t, "avg(last_5m):x{} <= "+tc.want, monitors.Query(m))
 
 			got := register(t, map[string]monitors.Monitor{"m": m})
-			in := got.inputs["m"]
+			in := got.Inputs["m"]
 			assert.Equal(t, "avg(last_5m):x{} <= "+tc.want, in["query"])
 			assert.Equal(t, map[string]any{"critical": tc.want}, in["monitorThresholds"], "a string on the wire, equal to the query's")
 		})
@@ -226,8 +208,8 @@ func TestDecodedMonitorRegisters(t *testing.T) {
 		"includeTags":       true,
 		"requireFullWindow": false,
 		"tags":              []any{},
-	}, got.inputs["sns"])
-	assert.Equal(t, "42", got.byName["sns"].ImportID)
+	}, got.Inputs["sns"])
+	assert.Equal(t, "42", got.ByName["sns"].ImportID)
 }
 
 func intp(n int) *int { return &n }

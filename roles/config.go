@@ -38,19 +38,11 @@ type Role struct {
 // it: JSON), reporting every problem to p. An absent section is no roles.
 func Decode(p *kit.Problems, raw string, present bool) map[string]Role {
 	out := map[string]Role{}
-	if !present {
-		return out
-	}
-	m, ok := p.Section(Section, raw, "role key to role ({name, permissions, defaultPermissionsOptOut})")
-	if !ok {
-		return out
-	}
 	byName := map[string]string{}
-	for _, key := range kit.SortedKeys(m) {
-		path := Section + "." + key
-		p.Key(path, key)
+	for _, e := range p.Entries(Section, raw, present, "role key to role ({name, permissions, defaultPermissionsOptOut})") {
+		key, path := e.Key, e.Path
 		var r Role
-		valid := p.Object(path, m[key], "a role ({name, permissions, defaultPermissionsOptOut})", []kit.Field{
+		valid := p.Object(path, e.Value, "a role ({name, permissions, defaultPermissionsOptOut})", []kit.Field{
 			{Name: "name", Required: true, Decode: func(fp string, v any) {
 				if p.String(fp, v, &r.Name) {
 					checkName(p, fp, r.Name)

@@ -98,24 +98,16 @@ func MatchKey(c Channel) string {
 // problem to p. An absent section is no channels.
 func Decode(p *kit.Problems, raw string, present bool) map[string]Channel {
 	out := map[string]Channel{}
-	if !present {
-		return out
-	}
-	m, ok := p.Section(Section, raw, "channel key to Slack channel ({account, channel, display})")
-	if !ok {
-		return out
-	}
 	// Account names are compared without case: two entries differing only
 	// in the account's case are one workspace mistyped, and their handles would be
 	// told apart by case alone.
 	byChannel := map[string]string{}
 	byHandle := map[string]string{}
-	for _, key := range kit.SortedKeys(m) {
-		path := Section + "." + key
-		p.Key(path, key)
+	for _, e := range p.Entries(Section, raw, present, "channel key to Slack channel ({account, channel, display})") {
+		key, path := e.Key, e.Path
 		c := Channel{Display: DefaultDisplay()}
 		accountOK, channelOK := false, false
-		valid := p.Object(path, m[key], what, []kit.Field{
+		valid := p.Object(path, e.Value, what, []kit.Field{
 			{Name: "account", Required: true, Decode: func(fp string, v any) {
 				if p.String(fp, v, &c.Account) {
 					accountOK = checkAccount(p, fp, c.Account)

@@ -10,17 +10,13 @@ import (
 
 	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/ddmock"
+	"github.com/pytorch-fdn/pytorch-datadog/internal/ddmock/ddmocktest"
 	"github.com/pytorch-fdn/pytorch-datadog/slack"
 )
 
 const providerURN = "urn:pulumi:test::pytorch-datadog::pulumi:providers:datadog::datadog"
 
-// registered is what one run of slack.New registered.
-type registered struct {
-	order  []string
-	inputs map[string]map[string]any
-	byName map[string]ddmock.Resource
-}
+type registered = ddmocktest.Registered
 
 // register runs slack.New under the mock with an explicit provider, as the
 // program does, and returns the channels it registered.
@@ -37,18 +33,7 @@ func register(t *testing.T, channels map[string]slack.Channel) registered {
 		assert.NotNil(t, made[key], key)
 	}
 
-	out := registered{inputs: map[string]map[string]any{}, byName: map[string]ddmock.Resource{}}
-	for _, r := range rec.Resources() {
-		if r.Type == ddmock.ProviderType {
-			continue
-		}
-		assert.Equal(t, slack.Token, r.Type)
-		assert.True(t, r.Custom)
-		out.order = append(out.order, r.Name)
-		out.inputs[r.Name] = ddmock.PlainMap(r.Inputs)
-		out.byName[r.Name] = r
-	}
-	return out
+	return ddmocktest.Collect(t, rec, slack.Token)
 }
 
 func TestNewPinsEveryInput(t *testing.T) {
@@ -60,24 +45,24 @@ func TestNewPinsEveryInput(t *testing.T) {
 		"bare": {Account: "ops", Channel: "#quiet"},
 	})
 
-	assert.Equal(t, []string{"bare", "lf", "pytorch-infra-alerts"}, got.order, "one resource per key, named by it, in key order")
+	assert.Equal(t, []string{"bare", "lf", "pytorch-infra-alerts"}, got.Order, "one resource per key, named by it, in key order")
 	assert.Equal(t, map[string]any{
 		"accountName": "PyTorch",
 		"channelName": "#pytorch-infra-alerts",
 		"display":     map[string]any{"message": true, "notified": true, "snapshot": true, "tags": true, "muteButtons": true},
-	}, got.inputs["pytorch-infra-alerts"])
+	}, got.Inputs["pytorch-infra-alerts"])
 	assert.Equal(t, map[string]any{
 		"accountName": "Linux_Foundation",
 		"channelName": "#pytorch-infra",
 		"display":     map[string]any{"message": true, "notified": false, "snapshot": false, "tags": true, "muteButtons": false},
-	}, got.inputs["lf"])
+	}, got.Inputs["lf"])
 	assert.Equal(t, map[string]any{
 		"accountName": "ops",
 		"channelName": "#quiet",
 		"display":     map[string]any{"message": false, "notified": false, "snapshot": false, "tags": false, "muteButtons": false},
-	}, got.inputs["bare"], "every flag is sent, false ones too, so a flag turned on in the UI shows as drift")
+	}, got.Inputs["bare"], "every flag is sent, false ones too, so a flag turned on in the UI shows as drift")
 
-	for name, r := range got.byName {
+	for name, r := range got.ByName {
 		assert.Equal(t, providerURN, r.Provider, "%s registers with the explicit provider", name)
 		assert.Equal(t, "4.68.0", r.Version, "%s is pinned to the SDK's provider version", name)
 		assert.Empty(t, r.ImportID, "%s is created, not adopted", name)
@@ -90,15 +75,15 @@ func TestNewAdoptsByImportID(t *testing.T) {
 		"adopted": {Account: "PyTorch", Channel: "#pytorch-infra-alerts", Display: slack.DefaultDisplay(), ImportID: "PyTorch:#pytorch-infra-alerts"},
 		"created": {Account: "PyTorch", Channel: "#new", Display: slack.DefaultDisplay()},
 	})
-	assert.Equal(t, "PyTorch:#pytorch-infra-alerts", got.byName["adopted"].ImportID)
-	assert.Empty(t, got.byName["created"].ImportID)
-	assert.Equal(t, providerURN, got.byName["adopted"].Provider, "the import keeps the provider")
+	assert.Equal(t, "PyTorch:#pytorch-infra-alerts", got.ByName["adopted"].ImportID)
+	assert.Empty(t, got.ByName["created"].ImportID)
+	assert.Equal(t, providerURN, got.ByName["adopted"].Provider, "the import keeps the provider")
 }
 
 func TestNewWithNoChannels(t *testing.T) {
 	t.Parallel()
 	got := register(t, map[string]slack.Channel{})
-	assert.Empty(t, got.order)
+	assert.Empty(t, got.Order)
 }
 
 // TestNewFromDecodedConfig: the production entry, decoded, registers what
@@ -112,5 +97,5 @@ func TestNewFromDecodedConfig(t *testing.T) {
 		"accountName": "PyTorch",
 		"channelName": "#pytorch-infra-alerts",
 		"display":     map[string]any{"message": true, "notified": true, "snapshot": true, "tags": true, "muteButtons": true},
-	}, got.inputs["pytorch-infra-alerts"])
+	}, got.Inputs["pytorch-infra-alerts"])
 }

@@ -140,20 +140,12 @@ const maxAssertions = 20
 // every problem to p. An absent section is no tests.
 func Decode(p *kit.Problems, raw string, present bool, channels map[string]string) map[string]Test {
 	out := map[string]Test{}
-	if !present {
-		return out
-	}
-	m, ok := p.Section(Section, raw, "test key to synthetics test")
-	if !ok {
-		return out
-	}
 	names := map[string]string{}
-	for _, key := range kit.SortedKeys(m) {
-		path := Section + "." + key
-		p.Key(path, key)
-		tm, isMap := m[key].(map[string]any)
+	for _, e := range p.Entries(Section, raw, present, "test key to synthetics test") {
+		key, path := e.Key, e.Path
+		tm, isMap := e.Value.(map[string]any)
 		if !isMap {
-			p.Add(path, "must be a synthetics test ({name, kind, url or host, assertions, message, notify, ...}), got %s", kit.Describe(m[key]))
+			p.Add(path, "must be a synthetics test ({name, kind, url or host, assertions, message, notify, ...}), got %s", kit.Describe(e.Value))
 			continue
 		}
 		t := Test{

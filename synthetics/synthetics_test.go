@@ -10,17 +10,12 @@ import (
 
 	"github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/ddmock"
+	"github.com/pytorch-fdn/pytorch-datadog/internal/ddmock/ddmocktest"
 	"github.com/pytorch-fdn/pytorch-datadog/scripts"
 	"github.com/pytorch-fdn/pytorch-datadog/synthetics"
 )
 
-// registered is what one run of synthetics.New registered.
-type registered struct {
-	provider string // URN of the explicit provider
-	inputs   map[string]map[string]any
-	order    []string
-	byName   map[string]ddmock.Resource
-}
+type registered = ddmocktest.Registered
 
 // register runs synthetics.New under the mock with an explicit provider,
 // as the program does, and returns the tests it registered.
@@ -37,20 +32,7 @@ func register(t *testing.T, tests map[string]synthetics.Test) registered {
 		assert.NotNil(t, made[key], key)
 	}
 
-	out := registered{inputs: map[string]map[string]any{}, byName: map[string]ddmock.Resource{}}
-	for _, r := range rec.Resources() {
-		if r.Type == ddmock.ProviderType {
-			out.provider = r.URN
-			continue
-		}
-		assert.Equal(t, synthetics.Token, r.Type)
-		assert.True(t, r.Custom)
-		out.inputs[r.Name] = ddmock.PlainMap(r.Inputs)
-		out.order = append(out.order, r.Name)
-		out.byName[r.Name] = r
-	}
-	require.NotEmpty(t, out.provider, "the provider registered")
-	return out
+	return ddmocktest.Collect(t, rec, synthetics.Token)
 }
 
 func merge(a, b map[string]any) map[string]any {
@@ -114,7 +96,7 @@ func TestNewPinsEveryInput(t *testing.T) {
 			tt.Assertions = []synthetics.Assertion{{Type: "javascript", Code: code}}
 		}),
 	})
-	assert.Equal(t, []string{"cert", "post", "queue", "site"}, got.order, "one resource per key, named by it")
+	assert.Equal(t, []string{"cert", "post", "queue", "site"}, got.Order, "one resource per key, named by it")
 
 	options := map[string]any{"tickEvery": int64(300), "retry": map[string]any{"count": int64(3), "interval": int64(300000)}}
 	assert.Equal(t, map[string]any{
@@ -138,7 +120,7 @@ func TestNewPinsEveryInput(t *testing.T) {
 			map[string]any{"type": "statusCode", "operator": "matches", "target": "20[04]"},
 			map[string]any{"type": "javascript", "code": "dd.expect(dd.response.statusCode).to.equal(200);"},
 		},
-	}, got.inputs["site"])
+	}, got.Inputs["site"])
 
 	assert.Equal(t, map[string]any{
 		"type":      "api",
@@ -155,7 +137,7 @@ func TestNewPinsEveryInput(t *testing.T) {
 		"requestDefinition": map[string]any{"method": "POST", "url": "http://example.org/api", "body": "{}", "timeout": int64(10)},
 		"requestHeaders":    map[string]any{"content-type": "application/json"},
 		"assertions":        []any{map[string]any{"type": "statusCode", "operator": "isNot", "target": "500"}},
-	}, got.inputs["post"])
+	}, got.Inputs["post"])
 
 	assert.Equal(t, map[string]any{
 		"type":              "api",
@@ -168,7 +150,7 @@ func TestNewPinsEveryInput(t *testing.T) {
 		"optionsList":       map[string]any{"tickEvery": int64(86400), "retry": map[string]any{"count": int64(0), "interval": int64(300000)}},
 		"requestDefinition": map[string]any{"host": "discuss.pytorch.org", "port": "443"},
 		"assertions":        []any{map[string]any{"type": "certificate", "operator": "isInMoreThan", "target": "14"}},
-	}, got.inputs["cert"], "an SSL test has no method, URL or redirect option")
+	}, got.Inputs["cert"], "an SSL test has no method, URL or redirect option")
 
 	assert.Equal(t, map[string]any{
 		"type":              "api",
@@ -181,10 +163,10 @@ func TestNewPinsEveryInput(t *testing.T) {
 		"optionsList":       merge(options, map[string]any{"followRedirects": false}),
 		"requestDefinition": map[string]any{"method": "GET", "url": synthetics.HUDQueueURL},
 		"assertions":        []any{map[string]any{"type": "javascript", "code": code}},
-	}, got.inputs["queue"])
+	}, got.Inputs["queue"])
 
-	for name, r := range got.byName {
-		assert.Equal(t, got.provider, r.Provider, "%s registers with the explicit provider", name)
+	for name, r := range got.ByName {
+		assert.Equal(t, got.Provider, r.Provider, "%s registers with the explicit provider", name)
 		assert.Empty(t, r.ImportID, "%s is created, not adopted", name)
 	}
 }
@@ -200,7 +182,7 @@ func TestDecodedTestsRegister(t *testing.T) {
 		"hud-queue": {"name": "HUD queue", "kind": "queue", "message": "Queue.", "queue": {"startsWith": "lf.", "thresholdHours": 3}}
 	}`)
 	got := register(t, tests)
-	assert.Equal(t, []string{"hud-queue", "site"}, got.order)
+	assert.Equal(t, []string{"hud-queue", "site"}, got.Order)
 
 	assert.Equal(t, map[string]any{
 		"type":              "api",
@@ -213,12 +195,12 @@ func TestDecodedTestsRegister(t *testing.T) {
 		"optionsList":       map[string]any{"tickEvery": int64(300), "retry": map[string]any{"count": int64(3), "interval": int64(300000)}, "followRedirects": false},
 		"requestDefinition": map[string]any{"method": "GET", "url": "https://pytorch.org"},
 		"assertions":        []any{map[string]any{"type": "statusCode", "operator": "is", "target": "200"}},
-	}, got.inputs["site"])
-	assert.Equal(t, "abc-123-xyz", got.byName["site"].ImportID, "importId adopts the test")
-	assert.Equal(t, got.provider, got.byName["site"].Provider, "the import keeps the other options")
-	assert.Empty(t, got.byName["hud-queue"].ImportID)
+	}, got.Inputs["site"])
+	assert.Equal(t, "abc-123-xyz", got.ByName["site"].ImportID, "importId adopts the test")
+	assert.Equal(t, got.Provider, got.ByName["site"].Provider, "the import keeps the other options")
+	assert.Empty(t, got.ByName["hud-queue"].ImportID)
 
-	q := got.inputs["hud-queue"]
+	q := got.Inputs["hud-queue"]
 	assert.Equal(t, map[string]any{"method": "GET", "url": synthetics.HUDQueueURL}, q["requestDefinition"])
 	want := scripts.QueueCheck(scripts.Queue{Match: scripts.StartsWith, Value: "lf.", ThresholdSeconds: 10800, Label: "starting with lf."})
 	assert.Equal(t, []any{map[string]any{"type": "javascript", "code": want}}, q["assertions"])
@@ -227,7 +209,7 @@ func TestDecodedTestsRegister(t *testing.T) {
 func TestNewWithNoTests(t *testing.T) {
 	t.Parallel()
 	got := register(t, map[string]synthetics.Test{})
-	assert.Empty(t, got.order)
+	assert.Empty(t, got.Order)
 }
 
 func TestSubtype(t *testing.T) {

@@ -50,23 +50,15 @@ const what = "a team ({name, description, handle, members})"
 // absent section is no teams.
 func Decode(p *kit.Problems, raw string, present bool, managed map[string]users.User) map[string]Team {
 	out := map[string]Team{}
-	if !present {
-		return out
-	}
-	m, ok := p.Section(Section, raw, "team key to team ({name, description, handle, members})")
-	if !ok {
-		return out
-	}
 	byName := map[string]string{}
 	byHandle := map[string]string{}
-	for _, key := range kit.SortedKeys(m) {
-		path := Section + "." + key
-		p.Key(path, key)
+	for _, e := range p.Entries(Section, raw, present, "team key to team ({name, description, handle, members})") {
+		key, path := e.Key, e.Path
 		// Why the key: production's handles equal their keys, and a key
 		// has the form of a handle already.
 		t := Team{Handle: key, Members: []string{}}
 		handleSet, handleOK := false, false
-		valid := p.Object(path, m[key], what, []kit.Field{
+		valid := p.Object(path, e.Value, what, []kit.Field{
 			{Name: "name", Required: true, Decode: func(fp string, v any) {
 				if p.String(fp, v, &t.Name) {
 					checkName(p, fp, t.Name)

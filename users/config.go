@@ -57,24 +57,21 @@ func Decode(p *kit.Problems, raw string, present bool, managed map[string]roles.
 		p.Add(Section, "missing; the stack must manage at least one user (pulumi config set --path 'users.jane-smith.email' jane.smith@example.org)")
 		return out
 	}
-	m, ok := p.Section(Section, raw, "user key to user ({email, roles, disabled, name, sendUserInvitation})")
-	if !ok {
-		return out
-	}
-	if len(m) == 0 {
+	before := p.Len()
+	entries := p.Entries(Section, raw, present, "user key to user ({email, roles, disabled, name, sendUserInvitation})")
+	if len(entries) == 0 && p.Len() == before {
 		p.Add(Section, "is empty; the stack must manage at least one user")
 		return out
 	}
 	refs := newResolver(managed)
 	emails := emailIndex{}
-	for _, key := range kit.SortedKeys(m) {
-		path := Section + "." + key
-		p.Key(path, key)
+	for _, e := range entries {
+		key, path := e.Key, e.Path
 		var u User
 		var roleNames []string
 		lookup := "" // the email's lookup form, when it is valid
 		rolesOK := false
-		valid := p.Object(path, m[key], "a user ({email, roles, disabled, name, sendUserInvitation})", []kit.Field{
+		valid := p.Object(path, e.Value, "a user ({email, roles, disabled, name, sendUserInvitation})", []kit.Field{
 			{Name: "email", Required: true, Decode: func(fp string, v any) {
 				if p.String(fp, v, &u.Email) {
 					lookup = checkEmail(p, fp, u.Email)

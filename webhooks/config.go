@@ -75,17 +75,9 @@ var (
 // workflows set them). An absent section is no webhooks.
 func Decode(p *kit.Problems, raw string, present bool) map[string]Webhook {
 	out := map[string]Webhook{}
-	if !present {
-		return out
-	}
-	m, ok := p.Section(Section, raw, "webhook key to webhook ({url, payload, headers, ...})")
-	if !ok {
-		return out
-	}
 	names := map[string]string{}
-	for _, key := range kit.SortedKeys(m) {
-		path := Section + "." + key
-		p.Key(path, key)
+	for _, e := range p.Entries(Section, raw, present, "webhook key to webhook ({url, payload, headers, ...})") {
+		key, path := e.Key, e.Path
 		w := Webhook{Name: key, EncodeAs: JSON, Headers: map[string]Header{}}
 		var payloadOK, unquotedOK bool
 		fields := []kit.Field{
@@ -117,7 +109,7 @@ func Decode(p *kit.Problems, raw string, present bool) map[string]Webhook {
 			}},
 			ImportID.Field(p, &w.ImportID),
 		}
-		if !p.Object(path, m[key], "a webhook ({url, payload, headers, encodeAs, unquoted, name})", fields) {
+		if !p.Object(path, e.Value, "a webhook ({url, payload, headers, encodeAs, unquoted, name})", fields) {
 			continue
 		}
 		if unquotedOK {

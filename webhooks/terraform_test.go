@@ -110,8 +110,8 @@ func TestFromTerraformProduction(t *testing.T) {
 	// Registered with the state's token as the secret, it sends what
 	// Terraform sent: the same header, an equivalent payload.
 	got := register(t, map[string]webhooks.Webhook{key: w}, map[string]string{"lf-incident-io-authorization-value": stateToken})
-	assert.Equal(t, productionState()["custom_headers"], secretString(t, got.byName[key].Inputs["customHeaders"]))
-	sent, sentUnquoted, err := webhooks.ParsePayload(got.inputs[key]["payload"].(string))
+	assert.Equal(t, productionState()["custom_headers"], secretString(t, got.ByName[key].Inputs["customHeaders"]))
+	sent, sentUnquoted, err := webhooks.ParsePayload(got.Inputs[key]["payload"].(string))
 	require.NoError(t, err)
 	was, wasUnquoted, err := webhooks.ParsePayload(statePayload)
 	require.NoError(t, err)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/ddmock"
+	"github.com/pytorch-fdn/pytorch-datadog/internal/ddmock/ddmocktest"
 	"github.com/pytorch-fdn/pytorch-datadog/webhooks"
 )
 
@@ -53,14 +54,7 @@ const productionPayloadJSON = `{
   "title": "$EVENT_TITLE"
 }`
 
-// registered is what one run of webhooks.New registered.
-type registered struct {
-	provider string // URN of the explicit provider
-	inputs   map[string]map[string]any
-	order    []string
-	byName   map[string]ddmock.Resource
-	all      []ddmock.Resource
-}
+type registered = ddmocktest.Registered
 
 // register runs webhooks.New under the mock with an explicit provider, as
 // the program does, and returns the webhooks it registered.
@@ -76,20 +70,7 @@ func register(t *testing.T, hooks map[string]webhooks.Webhook, secrets map[strin
 	for key := range hooks {
 		assert.NotNil(t, made[key], key)
 	}
-	out := registered{inputs: map[string]map[string]any{}, byName: map[string]ddmock.Resource{}, all: rec.Resources()}
-	for _, r := range rec.Resources() {
-		if r.Type == ddmock.ProviderType {
-			out.provider = r.URN
-			continue
-		}
-		assert.Equal(t, webhooks.Token, r.Type)
-		assert.True(t, r.Custom)
-		out.inputs[r.Name] = ddmock.PlainMap(r.Inputs)
-		out.order = append(out.order, r.Name)
-		out.byName[r.Name] = r
-	}
-	require.NotEmpty(t, out.provider, "the provider registered")
-	return out
+	return ddmocktest.Collect(t, rec, webhooks.Token)
 }
 
 // secretString returns the plaintext of a secret string input, failing
@@ -120,15 +101,15 @@ func TestNewPinsEveryInput(t *testing.T) {
 		"bare": {Name: "bare", URL: "https://example.org/bare", EncodeAs: "json", Headers: map[string]webhooks.Header{}, Payload: map[string]any{}},
 	}, map[string]string{"incident-io-bearer": bearer, "unused": "x"})
 
-	assert.Equal(t, []string{"bare", "lf-incident-io", "ops"}, got.order, "one resource per key, named by it, in key order")
+	assert.Equal(t, []string{"bare", "lf-incident-io", "ops"}, got.Order, "one resource per key, named by it, in key order")
 	assert.Equal(t, map[string]any{
 		"name":          "lf-incident-io",
 		"url":           "https://api.incident.io/v2/alert_events/datadog/01JKTRSFTE6H2SR4AFM4VGWZFN",
 		"encodeAs":      "json",
 		"payload":       productionPayloadJSON,
 		"customHeaders": ddmock.Secret,
-	}, got.inputs["lf-incident-io"])
-	assert.Equal(t, `{"Authorization":"Bearer `+bearer+`  "}`, secretString(t, got.byName["lf-incident-io"].Inputs["customHeaders"]),
+	}, got.Inputs["lf-incident-io"])
+	assert.Equal(t, `{"Authorization":"Bearer `+bearer+`  "}`, secretString(t, got.ByName["lf-incident-io"].Inputs["customHeaders"]),
 		"prefix, secret and suffix: production's header, its two trailing spaces included")
 	assert.Equal(t, map[string]any{
 		"name":          "Ops.hook",
@@ -136,19 +117,19 @@ func TestNewPinsEveryInput(t *testing.T) {
 		"encodeAs":      "form",
 		"payload":       "{\n  \"text\": \"$EVENT_MSG\"\n}",
 		"customHeaders": `{"Content-Type":"text/plain","X-Team":"infra & ops <1>"}`,
-	}, got.inputs["ops"], "without a secret header, the headers stay readable")
+	}, got.Inputs["ops"], "without a secret header, the headers stay readable")
 	assert.Equal(t, map[string]any{
 		"name":          "bare",
 		"url":           "https://example.org/bare",
 		"encodeAs":      "json",
 		"payload":       "{}",
 		"customHeaders": "{}",
-	}, got.inputs["bare"], "no headers is sent as {}, so a header added in the UI is drift that is undone")
-	assert.False(t, got.byName["ops"].Inputs["customHeaders"].ContainsSecrets())
-	assert.False(t, got.byName["lf-incident-io"].Inputs["payload"].ContainsSecrets(), "the payload stays readable")
+	}, got.Inputs["bare"], "no headers is sent as {}, so a header added in the UI is drift that is undone")
+	assert.False(t, got.ByName["ops"].Inputs["customHeaders"].ContainsSecrets())
+	assert.False(t, got.ByName["lf-incident-io"].Inputs["payload"].ContainsSecrets(), "the payload stays readable")
 
-	for name, r := range got.byName {
-		assert.Equal(t, got.provider, r.Provider, "%s registers with the explicit provider", name)
+	for name, r := range got.ByName {
+		assert.Equal(t, got.Provider, r.Provider, "%s registers with the explicit provider", name)
 		assert.Empty(t, r.ImportID, "%s is created, not adopted", name)
 	}
 }
@@ -160,15 +141,15 @@ func TestNewNeverShowsTheSecret(t *testing.T) {
 	w := production()
 	w.Headers["X-Api-Key"] = webhooks.Header{Secret: "incident-io-bearer"}
 	got := register(t, map[string]webhooks.Webhook{"lf-incident-io": w}, map[string]string{"incident-io-bearer": bearer})
-	require.Len(t, got.all, 2)
-	for _, r := range got.all {
+	require.Len(t, got.All, 2)
+	for _, r := range got.All {
 		shown, err := json.Marshal(ddmock.PlainMap(r.Inputs))
 		require.NoError(t, err)
 		assert.NotContains(t, string(shown), bearer, r.Name)
 		assert.NotContains(t, fmt.Sprint(ddmock.PlainMap(r.Inputs)), bearer, r.Name)
 	}
 	assert.Equal(t, `{"Authorization":"Bearer `+bearer+`  ","X-Api-Key":"`+bearer+`"}`,
-		secretString(t, got.byName["lf-incident-io"].Inputs["customHeaders"]))
+		secretString(t, got.ByName["lf-incident-io"].Inputs["customHeaders"]))
 }
 
 func TestNewReportsEveryMissingSecret(t *testing.T) {
@@ -213,16 +194,16 @@ func TestNewAdoptsByImportID(t *testing.T) {
 	created := webhooks.Webhook{Name: "new", URL: "https://example.org/new", EncodeAs: "json", Payload: map[string]any{}}
 	got := register(t, map[string]webhooks.Webhook{"lf-incident-io": adopted, "new": created}, map[string]string{"incident-io-bearer": bearer})
 
-	assert.Equal(t, "lf-incident-io", got.byName["lf-incident-io"].ImportID)
-	assert.Empty(t, got.byName["new"].ImportID)
-	assert.Equal(t, got.provider, got.byName["lf-incident-io"].Provider, "the import keeps the other options")
-	assert.Equal(t, ddmock.Secret, got.inputs["lf-incident-io"]["customHeaders"], "the import keeps the headers secret")
+	assert.Equal(t, "lf-incident-io", got.ByName["lf-incident-io"].ImportID)
+	assert.Empty(t, got.ByName["new"].ImportID)
+	assert.Equal(t, got.Provider, got.ByName["lf-incident-io"].Provider, "the import keeps the other options")
+	assert.Equal(t, ddmock.Secret, got.Inputs["lf-incident-io"]["customHeaders"], "the import keeps the headers secret")
 }
 
 func TestNewWithNoWebhooks(t *testing.T) {
 	t.Parallel()
 	got := register(t, map[string]webhooks.Webhook{}, nil)
-	assert.Empty(t, got.order)
+	assert.Empty(t, got.Order)
 }
 
 // secretOutputs records, for each resource, the outputs it asks the engine
@@ -266,8 +247,8 @@ func TestDecodedWebhookRegisters(t *testing.T) {
 	hooks, list := decode(t, productionSection)
 	require.Empty(t, list)
 	got := register(t, hooks, map[string]string{"incident-io-bearer": bearer})
-	assert.Equal(t, productionPayloadJSON, got.inputs["lf-incident-io"]["payload"])
-	assert.Equal(t, `{"Authorization":"Bearer `+bearer+`  "}`, secretString(t, got.byName["lf-incident-io"].Inputs["customHeaders"]))
+	assert.Equal(t, productionPayloadJSON, got.Inputs["lf-incident-io"]["payload"])
+	assert.Equal(t, `{"Authorization":"Bearer `+bearer+`  "}`, secretString(t, got.ByName["lf-incident-io"].Inputs["customHeaders"]))
 }
 
 func TestPayloadJSON(t *testing.T) {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/pytorch-fdn/pytorch-datadog/internal/check"
 	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
+	"github.com/pytorch-fdn/pytorch-datadog/internal/stackfile"
 	"github.com/pytorch-fdn/pytorch-datadog/synthetics"
 )
 
@@ -87,7 +88,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	opts := check.Options{Parallel: *parallel, NoRetry: *noRetry, Resolve: resolve}
 	if *cacert != "" {
-		pem, err := readInput(sf.path(*cacert), maxCACertBytes)
+		pem, err := stackfile.ReadFile(sf.path(*cacert), maxCACertBytes)
 		if err != nil {
 			fmt.Fprintf(stderr, "ddstack check: --cacert: %v\n", err)
 			return ExitInvalid

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 )
@@ -66,33 +65,10 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
-// safeOutput writes each control character (but line feed and tab),
-// bidirectional or invisible formatting character, and invalid byte of
-// out as a \uXXXX escape (an invalid byte as \ufffd): in JSON output that
-// is the same string, in text it shows what was there rather than
-// performing it. The commands escape what they print (configkit.Escape);
-// this is the last guard.
-func safeOutput(out []byte) []byte {
-	if utf8.Valid(out) && bytes.IndexFunc(out, unsafeOutput) < 0 {
-		return out
-	}
-	var b bytes.Buffer
-	for len(out) > 0 {
-		r, n := utf8.DecodeRune(out)
-		switch {
-		case r == utf8.RuneError && n <= 1:
-			b.WriteString(`\ufffd`)
-		case unsafeOutput(r):
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.Write(out[:n])
-		}
-		out = out[n:]
-	}
-	return b.Bytes()
-}
-
-func unsafeOutput(r rune) bool { return r != '\n' && r != '\t' && kit.Unsafe(r) }
+// safeOutput is what a command wrote, every character a terminal would
+// act on escaped (configkit.EscapeOutput). The commands escape what they
+// print; this is the last guard.
+func safeOutput(out []byte) []byte { return []byte(kit.EscapeOutput(string(out))) }
 
 func dispatch(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
@@ -122,7 +98,7 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 // printErrors writes one line per error of a joined error, each as
 // "error: ...".
 func printErrors(w io.Writer, err error) {
-	for _, e := range leaves(err) {
+	for _, e := range kit.Leaves(err) {
 		for i, line := range strings.Split(strings.TrimRight(e.Error(), "\n"), "\n") {
 			line = kit.Escape(line)
 			if i == 0 {
@@ -133,9 +109,6 @@ func printErrors(w io.Writer, err error) {
 		}
 	}
 }
-
-// leaves unpacks joined errors into the errors they join.
-func leaves(err error) []error { return kit.Leaves(err) }
 
 // parseInterspersed parses flags that may come before, between or after the
 // positional arguments (ddstack check 'gha-*' --no-retry), and returns the

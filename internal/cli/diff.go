@@ -281,11 +281,15 @@ func writeFile(path string, r io.Reader, mode os.FileMode) error {
 
 // inFile prefixes each problem of a joined error with the file it is in,
 // so that a diff of two stacks says which one is invalid.
-func inFile(file string, err error) error {
+func inFile(file string, err error) error { return inFileSaying(file, "", err) }
+
+// inFileSaying is inFile with a note after the file's name ("the edited
+// file does not validate: ") on each problem that did not name it.
+func inFileSaying(file, note string, err error) error {
 	var out []error
-	for _, e := range leaves(err) {
+	for _, e := range kit.Leaves(err) {
 		if !strings.HasPrefix(e.Error(), file) {
-			e = fmt.Errorf("%s: %w", file, e)
+			e = fmt.Errorf("%s: %s%w", file, note, e)
 		}
 		out = append(out, e)
 	}

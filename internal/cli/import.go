@@ -63,7 +63,7 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 		return ExitInvalid
 	}
 	s, cfg := st.file, st.cfg
-	data, err := readInput(sf.path(*state), maxStateBytes)
+	data, err := stackfile.ReadFile(sf.path(*state), maxStateBytes)
 	if err != nil {
 		printErrors(stderr, err)
 		return ExitInvalid
@@ -161,14 +161,7 @@ func checkWritten(s *stackfile.Stack, after []byte, objects []tfstate.Object) er
 // invalidEdit says, for each problem of the edited file, that the edit
 // made it: the file as it is on disk is valid. Each names the stack file.
 func invalidEdit(path string, err error) error {
-	var out []error
-	for _, e := range leaves(err) {
-		if !strings.HasPrefix(e.Error(), path) {
-			e = fmt.Errorf("%s: the edited file does not validate: %w", path, e)
-		}
-		out = append(out, e)
-	}
-	return errors.Join(out...)
+	return inFileSaying(path, "the edited file does not validate: ", err)
 }
 
 // additions turns the state's unmanaged objects into new config entries,

@@ -17,6 +17,7 @@ import (
 
 	"github.com/pytorch-fdn/pytorch-datadog/internal/queueplot"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/queues"
+	"github.com/pytorch-fdn/pytorch-datadog/internal/stackfile"
 )
 
 const queuesUsage = `Usage:
@@ -171,7 +172,7 @@ func (q *queueFlags) tests(stderr io.Writer) ([]queues.Test, bool) {
 
 // readHistory reads --history.
 func (q *queueFlags) readHistory() ([]queues.Row, error) {
-	data, err := readInput(q.sf.path(q.history), maxStateBytes)
+	data, err := stackfile.ReadFile(q.sf.path(q.history), maxStateBytes)
 	if err != nil {
 		return nil, fmt.Errorf("--history: %w", err)
 	}
@@ -218,7 +219,7 @@ func runCoverage(args []string, stdout, stderr io.Writer) int {
 	var types []string
 	switch {
 	case *typesFile != "":
-		data, err := readInput(q.sf.path(*typesFile), maxTypesBytes)
+		data, err := stackfile.ReadFile(q.sf.path(*typesFile), maxTypesBytes)
 		if err == nil {
 			types, err = queues.ParseTypes(data)
 			if err != nil {

@@ -17,18 +17,10 @@ var handlePattern = regexp.MustCompile(`^@[A-Za-z0-9_.\-]+$`)
 // none.
 func (p *Problems) Channels(raw string, present bool) map[string]string {
 	out := map[string]string{}
-	if !present {
-		return out
-	}
-	m, ok := p.Section(ChannelsKey, raw, "channel key to notification handle (\"@slack-...\")")
-	if !ok {
-		return out
-	}
-	for _, key := range SortedKeys(m) {
-		path := ChannelsKey + "." + key
-		p.Key(path, key)
+	for _, e := range p.Entries(ChannelsKey, raw, present, "channel key to notification handle (\"@slack-...\")") {
+		key, path := e.Key, e.Path
 		var h string
-		if !p.String(path, m[key], &h) {
+		if !p.String(path, e.Value, &h) {
 			continue
 		}
 		if !handlePattern.MatchString(h) {

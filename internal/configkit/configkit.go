@@ -359,3 +359,30 @@ func Leaves(err error) []error {
 	}
 	return []error{err}
 }
+
+// Entry is one entry of a section: its key, its path (section.key) and
+// its value.
+type Entry struct {
+	Key, Path string
+	Value     any
+}
+
+// Entries decodes a section (Section) into its entries in sorted key
+// order, each key checked (Key): the loop every type's decoder runs.
+// Absent, or not a map, the section has none.
+func (p *Problems) Entries(section, raw string, present bool, what string) []Entry {
+	if !present {
+		return nil
+	}
+	m, ok := p.Section(section, raw, what)
+	if !ok {
+		return nil
+	}
+	out := make([]Entry, 0, len(m))
+	for _, key := range SortedKeys(m) {
+		path := section + "." + key
+		p.Key(path, key)
+		out = append(out, Entry{Key: key, Path: path, Value: m[key]})
+	}
+	return out
+}

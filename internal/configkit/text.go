@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/runenames"
@@ -42,16 +43,24 @@ func Unsafe(r rune) bool {
 // as it is, and still shows, rather than performs, whatever it holds.
 // Backslashes are left as they are.
 func Escape(s string) string {
-	return escape(s, "\n\t")
+	return escape(s, "\n\t", false)
+}
+
+// EscapeOutput is Escape in a form that is JSON's too, for output that may
+// be JSON: \u001b, an invalid byte as \ufffd, a character beyond U+FFFF
+// as its UTF-16 pair. In a JSON string it is the same string; in text it
+// shows what was there rather than performing it.
+func EscapeOutput(s string) string {
+	return escape(s, "\n\t", true)
 }
 
 // EscapeLine is Escape for one line of a table: line feeds and tabs are
 // escaped too.
 func EscapeLine(s string) string {
-	return escape(s, "")
+	return escape(s, "", false)
 }
 
-func escape(s, keep string) string {
+func escape(s, keep string, json bool) string {
 	i := strings.IndexFunc(s, func(r rune) bool { return Unsafe(r) && !strings.ContainsRune(keep, r) })
 	if i < 0 && utf8.ValidString(s) {
 		return s
@@ -60,14 +69,19 @@ func escape(s, keep string) string {
 	for len(s) > 0 {
 		r, size := utf8.DecodeRuneInString(s)
 		switch {
+		case r == utf8.RuneError && size <= 1 && json:
+			b.WriteString(`\ufffd`)
 		case r == utf8.RuneError && size <= 1:
 			fmt.Fprintf(&b, `\x%02x`, s[0])
 		case !Unsafe(r) || strings.ContainsRune(keep, r):
 			b.WriteString(s[:size])
-		case r < utf8.RuneSelf:
+		case r < utf8.RuneSelf && !json:
 			fmt.Fprintf(&b, `\x%02x`, r)
 		case r <= 0xffff:
 			fmt.Fprintf(&b, `\u%04x`, r)
+		case json:
+			hi, lo := utf16.EncodeRune(r)
+			fmt.Fprintf(&b, `\u%04x\u%04x`, hi, lo)
 		default:
 			fmt.Fprintf(&b, `\U%08x`, r)
 		}

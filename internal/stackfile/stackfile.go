@@ -80,7 +80,7 @@ func Load(dir, stack, file string) (*Stack, error) {
 	if _, err := os.Stat(filepath.Join(dir, "Pulumi.yaml")); err != nil {
 		return nil, err
 	}
-	data, err := readFile(path)
+	data, err := ReadFile(path, MaxSize)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +101,7 @@ func LoadData(dir, stack, path string, data []byte) (s *Stack, err error) {
 		stack = StackName(path)
 	}
 	projectPath := filepath.Join(dir, "Pulumi.yaml")
-	projectData, err := readFile(projectPath)
+	projectData, err := ReadFile(projectPath, MaxSize)
 	if err != nil {
 		return nil, err
 	}
@@ -454,26 +454,28 @@ func StackName(path string) string {
 	return strings.TrimSuffix(base, filepath.Ext(base))
 }
 
-// readFile reads a file of at most MaxSize bytes.
-func readFile(path string) ([]byte, error) {
-	// Stat first: opening a FIFO waits for a writer, and a device may
-	// never end.
+// ReadFile reads a file ddstack is given (a stack file, a Terraform
+// state, a CA bundle): a regular file of at most max bytes. A FIFO (whose
+// opening waits for a writer), a device (/dev/zero never ends) or a larger
+// file is refused rather than read until memory runs out or forever.
+func ReadFile(path string, max int64) ([]byte, error) {
+	// Stat first: opening a FIFO waits for a writer.
 	if info, err := os.Stat(path); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("open %s: %w", path, errors.Unwrap(err))
 	} else if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: is not a regular file (%s); give a stack file", path, info.Mode().Type())
+		return nil, fmt.Errorf("%s: is not a regular file (%s); give a file", path, info.Mode().Type())
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if len(data) > MaxSize {
-		return nil, fmt.Errorf("%s: is more than %d bytes; a stack or project file is at most that", path, MaxSize)
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("%s: is more than %d bytes; at most that is read", path, max)
 	}
 	return data, nil
 }
