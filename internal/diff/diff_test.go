@@ -143,3 +143,13 @@ func TestSecretsAreKnownByTheirFlagNeverTheirText(t *testing.T) {
 	added := Compare(nil, current(res(map[string]any{"message": "[secret:cccccccc]", "requestHeaders": "[secret:dddddddd]"}, "requestHeaders")), "main")
 	assert.Equal(t, map[string]any{"message": "[secret:cccccccc]", "requestHeaders": "[secret]"}, added.Added[0].Inputs)
 }
+
+func TestTextShowsPlaceholdersAsTheyAre(t *testing.T) {
+	t.Parallel()
+	head := &plan.Plan{Format: plan.Format, Stack: "prod", Resources: []plan.Resource{
+		{Type: "datadog:index/teamMembership:TeamMembership", Name: "amd-staff.jane", Inputs: map[string]any{"teamId": "<team:amd-staff>"}},
+	}}
+	var out bytes.Buffer
+	Text(&out, Compare(nil, head, "main"))
+	assert.Contains(t, out.String(), `teamId = "<team:amd-staff>"`)
+}

@@ -55,11 +55,13 @@ func lines(v any) []string {
 }
 
 func compact(v any) string {
-	data, err := json.Marshal(v)
-	if err != nil {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // a reviewer reads <team:amd-staff>, not \u003c
+	if err := enc.Encode(v); err != nil {
 		return fmt.Sprint(v)
 	}
-	return string(data)
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // change renders one property change: inline when both sides are one short
