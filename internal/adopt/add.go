@@ -9,17 +9,20 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
-	"github.com/pytorch-fdn/pytorch-datadog/internal/tfstate"
 )
 
-// Addition is a state object with no counterpart in the config, written
-// into the stack file as a new entry (ddstack import --add), so that what
-// was made outside the stack is brought into code. Its entry carries the
-// object's importId, so Pulumi adopts it rather than creating it.
+// Addition is an object with no counterpart in the config (in a Terraform
+// state: ddstack import --add; in Datadog: ddstack audit --add), written
+// into the stack file as a new entry, so that what was made outside the
+// stack is brought into code. Its entry carries the object's importId, so
+// Pulumi adopts it rather than creating it.
 type Addition struct {
 	Section, Key string
-	Object       tfstate.Object
 	Entry        map[string]any
+	// By and Source say, in the comment above the entry, what added it and
+	// where from: "Added by ddstack import --add from
+	// datadog_user.users[\"jane\"]."
+	By, Source string
 }
 
 // Add returns the stack file with each addition written as a new entry at
@@ -127,7 +130,7 @@ func render(group []Addition, indent int, eol string) ([]string, error) {
 		if err := enc.Close(); err != nil {
 			return nil, err
 		}
-		out = append(out, pad+"# Added by ddstack import --add from "+a.Object.Address+"."+eol)
+		out = append(out, pad+"# Added by "+kit.EscapeLine(a.By+" from "+a.Source)+"."+eol)
 		for _, l := range strings.Split(strings.TrimRight(b.String(), "\n"), "\n") {
 			out = append(out, pad+l+eol)
 		}
@@ -150,4 +153,14 @@ func maxLine(n *yaml.Node) int {
 		}
 	}
 	return max
+}
+
+// UniqueKey is key, or key-2, key-3... when used has it already: a new
+// entry never takes an existing entry's key.
+func UniqueKey(used map[string]bool, key string) string {
+	unique := key
+	for i := 2; used[unique]; i++ {
+		unique = fmt.Sprintf("%s-%d", key, i)
+	}
+	return unique
 }

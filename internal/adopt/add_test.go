@@ -5,12 +5,10 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/pytorch-fdn/pytorch-datadog/internal/tfstate"
 )
 
 func addition(section, key, address string, entry map[string]any) Addition {
-	return Addition{Section: section, Key: key, Object: tfstate.Object{Address: address}, Entry: entry}
+	return Addition{Section: section, Key: key, By: "ddstack import --add", Source: address, Entry: entry}
 }
 
 func TestAddKeepsEverythingElse(t *testing.T) {

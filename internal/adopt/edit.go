@@ -19,11 +19,29 @@ type insertion struct {
 	flow bool
 }
 
+// IDEdit is an importId to write into the stack file: the entry
+// section.key adopts the Datadog object of id ID.
+type IDEdit struct {
+	Section, Key, ID string
+}
+
+// Edit is the importId a match sets.
+func (m Match) Edit() IDEdit { return IDEdit{Section: m.Section, Key: m.Key, ID: m.Object.ID} }
+
+// Edits are the importIds matches set.
+func Edits(matches []Match) []IDEdit {
+	out := make([]IDEdit, len(matches))
+	for i, m := range matches {
+		out[i] = m.Edit()
+	}
+	return out
+}
+
 // Write returns the stack file with an `importId` line added to each
-// matched object, and nothing else changed: the YAML is parsed only to
+// edited object, and nothing else changed: the YAML is parsed only to
 // find where each object is, and the lines are inserted into the text as
 // it was, so comments, key order, quoting and blank lines stay.
-func Write(data []byte, matches []Match) ([]byte, error) {
+func Write(data []byte, edits []IDEdit) ([]byte, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, err
@@ -36,7 +54,7 @@ func Write(data []byte, matches []Match) ([]byte, error) {
 		return nil, fmt.Errorf("the stack file has no config")
 	}
 	var ins []insertion
-	for _, m := range matches {
+	for _, m := range edits {
 		section := lookup(config, kit.Namespace+":"+m.Section)
 		if section == nil {
 			return nil, fmt.Errorf("%s: not in the stack file", m.Section)
@@ -45,7 +63,7 @@ func Write(data []byte, matches []Match) ([]byte, error) {
 		if obj == nil || obj.Kind != yaml.MappingNode || len(obj.Content) == 0 {
 			return nil, fmt.Errorf("%s.%s: not a map in the stack file", m.Section, m.Key)
 		}
-		value := strconv.Quote(m.Object.ID)
+		value := strconv.Quote(m.ID)
 		if obj.Style&yaml.FlowStyle != 0 {
 			ins = append(ins, insertion{line: obj.Line - 1, col: obj.Column, text: "importId: " + value + ", ", flow: true})
 			continue

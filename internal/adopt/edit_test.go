@@ -5,12 +5,10 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/pytorch-fdn/pytorch-datadog/internal/tfstate"
 )
 
-func set(section, key, id string) Match {
-	return Match{Section: section, Key: key, Object: tfstate.Object{ID: id}}
+func set(section, key, id string) IDEdit {
+	return IDEdit{Section: section, Key: key, ID: id}
 }
 
 func TestWriteKeepsEverythingElse(t *testing.T) {
@@ -27,7 +25,7 @@ func TestWriteKeepsEverythingElse(t *testing.T) {
 		"  pytorch-datadog:monitors:\r\n" +
 		"    m:\r\n" +
 		"      name: M"
-	out, err := Write([]byte(in), []Match{set("users", "a", "u-1"), set("users", "b", "u-2"), set("monitors", "m", "7")})
+	out, err := Write([]byte(in), []IDEdit{set("users", "a", "u-1"), set("users", "b", "u-2"), set("monitors", "m", "7")})
 	require.NoError(t, err)
 	assert.Equal(t, "config:\r\n"+
 		"  pytorch-datadog:users:\r\n"+
@@ -47,10 +45,10 @@ func TestWriteKeepsEverythingElse(t *testing.T) {
 
 func TestWriteErrors(t *testing.T) {
 	t.Parallel()
-	_, err := Write([]byte("config:\n  pytorch-datadog:users:\n    a: {email: a@example.org}\n"), []Match{set("monitors", "m", "7")})
+	_, err := Write([]byte("config:\n  pytorch-datadog:users:\n    a: {email: a@example.org}\n"), []IDEdit{set("monitors", "m", "7")})
 	assert.ErrorContains(t, err, "monitors: not in the stack file")
-	_, err = Write([]byte("config:\n  pytorch-datadog:users:\n    a: x\n"), []Match{set("users", "a", "u")})
+	_, err = Write([]byte("config:\n  pytorch-datadog:users:\n    a: x\n"), []IDEdit{set("users", "a", "u")})
 	assert.ErrorContains(t, err, "users.a: not a map")
-	_, err = Write([]byte("nope: 1\n"), []Match{set("users", "a", "u")})
+	_, err = Write([]byte("nope: 1\n"), []IDEdit{set("users", "a", "u")})
 	assert.ErrorContains(t, err, "no config")
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/x509"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -19,7 +18,6 @@ import (
 
 	"github.com/pytorch-fdn/pytorch-datadog/internal/check"
 	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
-	"github.com/pytorch-fdn/pytorch-datadog/internal/stackfile"
 	"github.com/pytorch-fdn/pytorch-datadog/synthetics"
 )
 
@@ -88,17 +86,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	opts := check.Options{Parallel: *parallel, NoRetry: *noRetry, Resolve: resolve}
 	if *cacert != "" {
-		pem, err := stackfile.ReadFile(sf.path(*cacert), maxCACertBytes)
+		pool, err := readCACert(sf.path(*cacert))
 		if err != nil {
 			fmt.Fprintf(stderr, "ddstack check: --cacert: %v\n", err)
-			return ExitInvalid
-		}
-		pool, err := x509.SystemCertPool()
-		if err != nil {
-			pool = x509.NewCertPool()
-		}
-		if !pool.AppendCertsFromPEM(pem) {
-			fmt.Fprintf(stderr, "ddstack check: --cacert: no PEM certificate in %s\n", *cacert)
 			return ExitInvalid
 		}
 		opts.RootCAs = pool

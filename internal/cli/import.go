@@ -86,7 +86,7 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 	if len(adds) > 0 {
 		fmt.Fprintf(&b, "\nTo add to the config, adopted with their importIds (%d):\n", len(adds))
 		for _, a := range adds {
-			fmt.Fprintf(&b, "  %s.%s <- %s (id %s)\n", a.Section, a.Key, a.Object.Address, a.Object.ID)
+			fmt.Fprintf(&b, "  %s.%s <- %s (id %s)\n", a.Section, a.Key, a.Source, a.Entry["importId"])
 		}
 	}
 	if len(cannot) > 0 {
@@ -106,7 +106,7 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 		printErrors(stderr, err)
 		return ExitInvalid
 	}
-	after, err := adopt.Write(before, report.Set)
+	after, err := adopt.Write(before, adopt.Edits(report.Set))
 	if err == nil {
 		after, err = adopt.Add(after, adds)
 	}
@@ -191,12 +191,9 @@ func additions(cfg *program.Config, unmanaged []tfstate.Object, roleNames map[st
 				cannot = append(cannot, fmt.Sprintf("%s: %v", o.Address, err))
 				continue
 			}
-			unique := key
-			for i := 2; used[t.Section][unique]; i++ {
-				unique = fmt.Sprintf("%s-%d", key, i)
-			}
+			unique := adopt.UniqueKey(used[t.Section], key)
 			used[t.Section][unique] = true
-			adds = append(adds, adopt.Addition{Section: t.Section, Key: unique, Object: o, Entry: entry})
+			adds = append(adds, adopt.Addition{Section: t.Section, Key: unique, Entry: entry, By: "ddstack import --add", Source: o.Address})
 		}
 	}
 	return adds, cannot
