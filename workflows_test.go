@@ -200,3 +200,25 @@ func TestPullRequestsGetADiffEvenFromForks(t *testing.T) {
 	assert.Contains(t, wf.Jobs["preview"].If, "github.event.pull_request.head.repo.full_name == github.repository",
 		"pulumi preview needs secrets, which forks do not get")
 }
+
+// The drift job also audits the organisation: with the Pulumi state, in
+// markdown into the job summary, whether or not the preview found drift,
+// and its exit status fails the job.
+func TestDriftAuditsTheLiveOrganisation(t *testing.T) {
+	t.Parallel()
+	var wf workflow
+	readYAML(t, ".github/workflows/drift.yml", &wf)
+	var audit *step
+	for i, s := range wf.Jobs["drift"].Steps {
+		if strings.Contains(s.Run, "ddstack audit") {
+			audit = &wf.Jobs["drift"].Steps[i]
+		}
+	}
+	require.NotNil(t, audit, "the drift job runs ddstack audit")
+	assert.Equal(t, "${{ !cancelled() }}", audit.If, "after a preview that found drift too")
+	assert.Empty(t, audit.ContinueOnError, "a finding fails the job")
+	assert.Regexp(t, `pulumi stack export --stack prod --file "(\$RUNNER_TEMP/[^"]+)"`, audit.Run)
+	assert.Regexp(t, `ddstack audit --state "\$RUNNER_TEMP/prod-state.json" --markdown`, audit.Run)
+	assert.Contains(t, audit.Run, `>> "$GITHUB_STEP_SUMMARY"`)
+	assert.Contains(t, audit.Run, `exit "$status"`, "the audit's status is the step's")
+}

@@ -46,7 +46,7 @@ func FromTerraform(attrs map[string]any) (string, map[string]any, error) {
 	if strings.TrimSpace(title) == "" {
 		return "", nil, fmt.Errorf("datadog_dashboard %s has no title", id)
 	}
-	key := keyOf(title)
+	key := KeyOf(title)
 	notDerivable := func(format string, args ...any) error {
 		return fmt.Errorf("datadog_dashboard %q: %s, which the structured form does not express; export the dashboard's JSON from the Datadog UI and put it under %s.%s.json, with importId %q",
 			title, fmt.Sprintf(format, args...), Section, key, id)
@@ -138,10 +138,10 @@ func summaryEntry(def map[string]any) (map[string]any, error) {
 	return out, nil
 }
 
-// keyOf makes a config key of a dashboard's title: lowercase letters and
+// KeyOf makes a config key of a dashboard's title: lowercase letters and
 // digits joined by '-' ("PyTorch Services Status Dashboard" is
 // pytorch-services-status-dashboard); "dashboard" when none is left.
-func keyOf(title string) string {
+func KeyOf(title string) string {
 	k := strings.Trim(nonKey.ReplaceAllString(strings.ToLower(title), "-"), "-")
 	if k == "" {
 		return "dashboard"

@@ -9,6 +9,7 @@ import (
 	"github.com/pytorch-fdn/pytorch-datadog/awsaccounts"
 	"github.com/pytorch-fdn/pytorch-datadog/dashboards"
 	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
+	"github.com/pytorch-fdn/pytorch-datadog/internal/live"
 	"github.com/pytorch-fdn/pytorch-datadog/monitors"
 	"github.com/pytorch-fdn/pytorch-datadog/roles"
 	"github.com/pytorch-fdn/pytorch-datadog/slack"
@@ -53,6 +54,44 @@ type Type struct {
 	// config entry (ddstack import --add), when the type can; roleNames
 	// maps the state's role ids to names.
 	fromTerraform func(attrs map[string]any, roleNames map[string]string) (key string, entry map[string]any, err error)
+
+	// list reads every object of the type that Datadog has (ddstack
+	// audit), or, where Datadog cannot list them, those the config names;
+	// detail completes one object for fromAPI where the list holds only a
+	// summary (a dashboard's widgets); fromAPI turns an object into a
+	// config entry that adopts it by its importId (audit --add), channels
+	// being the config's notification channels by key. Each lives in the
+	// type's package beside its Terraform conversion.
+	list    func(r *live.Reader, cfg *Config) (live.List, error)
+	detail  func(r *live.Reader, o live.Object) (live.Object, error)
+	fromAPI func(o live.Object, channels map[string]string) (entry map[string]any, err error)
+}
+
+// List reads what Datadog has of the type; ok is false for a type ddstack
+// audit cannot read.
+func (t Type) List(r *live.Reader, cfg *Config) (l live.List, ok bool, err error) {
+	if t.list == nil {
+		return live.List{}, false, nil
+	}
+	l, err = t.list(r, cfg)
+	return l, true, err
+}
+
+// FromAPI turns a Datadog object of this type, as List found it, into a
+// config entry that adopts it by its importId (its key is o.Key); ok is
+// false when the type cannot be written from Datadog's objects, and err
+// says why this object cannot (a composite monitor, a browser test).
+func (t Type) FromAPI(r *live.Reader, o live.Object, channels map[string]string) (entry map[string]any, ok bool, err error) {
+	if t.fromAPI == nil {
+		return nil, false, nil
+	}
+	if t.detail != nil {
+		if o, err = t.detail(r, o); err != nil {
+			return nil, true, err
+		}
+	}
+	entry, err = t.fromAPI(o, channels)
+	return entry, true, err
 }
 
 // FromTerraform turns a Terraform state object's attributes into a config
@@ -70,6 +109,11 @@ func (t Type) FromTerraform(attrs map[string]any, roleNames map[string]string) (
 // attrsOnly adapts a conversion that needs only the object's attributes.
 func attrsOnly(f func(map[string]any) (string, map[string]any, error)) func(map[string]any, map[string]string) (string, map[string]any, error) {
 	return func(attrs map[string]any, _ map[string]string) (string, map[string]any, error) { return f(attrs) }
+}
+
+// noChannels adapts a conversion from the API that needs only the object.
+func noChannels(f func(live.Object) (map[string]any, error)) func(live.Object, map[string]string) (map[string]any, error) {
+	return func(o live.Object, _ map[string]string) (map[string]any, error) { return f(o) }
 }
 
 // Entry is one config entry of a type, as ddstack import matches it.
@@ -114,6 +158,8 @@ var Types = []Type{
 			return err
 		},
 		fromTerraform: attrsOnly(roles.FromTerraform),
+		list:          func(r *live.Reader, _ *Config) (live.List, error) { return roles.List(r) },
+		fromAPI:       noChannels(roles.FromAPI),
 	},
 	{
 		Section: users.Section, Token: users.Token, Short: "user",
@@ -129,6 +175,8 @@ var Types = []Type{
 			return err
 		},
 		fromTerraform: users.FromTerraform,
+		list:          func(r *live.Reader, _ *Config) (live.List, error) { return users.List(r) },
+		fromAPI:       noChannels(users.FromAPI),
 	},
 	{
 		Section: teams.Section, Token: teams.Token, Short: "team",
@@ -145,6 +193,8 @@ var Types = []Type{
 			return err
 		},
 		fromTerraform: attrsOnly(teams.FromTerraform),
+		list:          func(r *live.Reader, _ *Config) (live.List, error) { return teams.List(r) },
+		fromAPI:       noChannels(teams.FromAPI),
 	},
 	{
 		Section: slack.Section, Token: slack.Token, Short: "slackChannel",
@@ -163,6 +213,10 @@ var Types = []Type{
 			return handles(cfg.SlackChannels, slack.Handle)
 		},
 		fromTerraform: attrsOnly(slack.FromTerraform),
+		list: func(r *live.Reader, cfg *Config) (live.List, error) {
+			return slack.List(r, cfg.SlackChannels)
+		},
+		fromAPI: noChannels(slack.FromAPI),
 	},
 	{
 		Section: webhooks.Section, Token: webhooks.Token, Short: "webhook",
@@ -181,6 +235,9 @@ var Types = []Type{
 			return handles(cfg.Webhooks, webhooks.Handle)
 		},
 		fromTerraform: attrsOnly(webhooks.FromTerraform),
+		list: func(r *live.Reader, cfg *Config) (live.List, error) {
+			return webhooks.List(r, cfg.Webhooks)
+		},
 	},
 	{
 		Section: monitors.Section, Token: monitors.Token, Short: "monitor",
@@ -195,6 +252,8 @@ var Types = []Type{
 			_, err := monitors.New(ctx, cfg.Monitors, provider)
 			return err
 		},
+		list:    func(r *live.Reader, _ *Config) (live.List, error) { return monitors.List(r) },
+		fromAPI: monitors.FromAPI,
 	},
 	{
 		Section: synthetics.Section, Token: synthetics.Token, Short: "syntheticsTest",
@@ -209,6 +268,8 @@ var Types = []Type{
 			_, err := synthetics.New(ctx, cfg.Synthetics, cfg.Secrets, provider)
 			return err
 		},
+		list:    func(r *live.Reader, _ *Config) (live.List, error) { return synthetics.List(r) },
+		fromAPI: synthetics.FromAPI,
 	},
 	{
 		Section: dashboards.Section, Token: dashboards.Token, Short: "dashboard",
@@ -224,6 +285,9 @@ var Types = []Type{
 			return dashboards.New(ctx, cfg.Dashboards, provider)
 		},
 		fromTerraform: attrsOnly(dashboards.FromTerraform),
+		list:          func(r *live.Reader, _ *Config) (live.List, error) { return dashboards.List(r) },
+		detail:        dashboards.Detail,
+		fromAPI:       noChannels(dashboards.FromAPI),
 	},
 	{
 		Section: awsaccounts.Section, Token: awsaccounts.Token, Short: "awsAccount",
@@ -239,6 +303,8 @@ var Types = []Type{
 			return err
 		},
 		fromTerraform: attrsOnly(awsaccounts.FromTerraform),
+		list:          func(r *live.Reader, _ *Config) (live.List, error) { return awsaccounts.List(r) },
+		fromAPI:       noChannels(awsaccounts.FromAPI),
 	},
 }
 

@@ -36,10 +36,7 @@ func FromTerraform(attrs map[string]any) (key string, entry map[string]any, err 
 		}
 		return "", nil, fmt.Errorf("%s: no %s attribute", label, strings.Join(missing, ", "))
 	}
-	key = toKey(handle)
-	if key == "" {
-		key = toKey(name)
-	}
+	key = KeyOf(handle, name)
 	if key == "" {
 		return "", nil, fmt.Errorf("datadog_team %q: no config key can be made from its handle or name", handle)
 	}

@@ -1,11 +1,6 @@
 package users
 
-import (
-	"fmt"
-	"strings"
-
-	"github.com/pytorch-fdn/pytorch-datadog/roles"
-)
+import "fmt"
 
 // FromTerraform turns a Terraform `datadog_user`'s attributes into a users
 // entry that manages the same user: email, name, disabled, importId, and
@@ -38,6 +33,5 @@ func FromTerraform(attrs map[string]any, roleNames map[string]string) (string, m
 	if disabled, _ := attrs["disabled"].(bool); disabled {
 		entry["disabled"] = true
 	}
-	local, _, _ := strings.Cut(email, "@")
-	return roles.KeyOf(local), entry, nil
+	return KeyOf(email), entry, nil
 }

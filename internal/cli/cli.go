@@ -34,6 +34,7 @@ Usage:
   ddstack check [--stack NAME | --file PATH] [--grep REGEXP] [--no-retry] [--parallel N]
                 [--resolve HOST:PORT:ADDR]... [--cacert FILE] [--json] [NAME ...]
   ddstack import --tfstate FILE [--stack NAME | --file PATH] [--add] [--write]
+  ddstack audit [--stack NAME | --file PATH] [--state FILE] [--json | --markdown] [--add] [--write]
   ddstack queues coverage [--stack NAME | --file PATH] [--types FILE | --hud [URL] | --history FILE] [--json]
   ddstack queues backtest [--stack NAME | --file PATH] (--history FILE | --hud [URL] [--days N])
                           [--target N] [--plot DIR] [--json]
@@ -43,6 +44,7 @@ Commands:
   diff   show what a stack config change does in Datadog
   check  run the stack's synthetics tests from here, as Datadog would
   import adopt objects a Terraform state manages: set their importIds
+  audit  what the live organisation has that the stack does not manage, and adopt it
   queues which queue test watches each runner type; how often each would have paged
 
 Run ddstack COMMAND --help for a command's flags.
@@ -86,6 +88,8 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 		return runImport(args[1:], stdout, stderr)
 	case "queues":
 		return runQueues(args[1:], stdout, stderr)
+	case "audit":
+		return runAudit(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return ExitOK

@@ -68,3 +68,38 @@ func WithHandles(text string, handles []string) string {
 	}
 	return text + "\n\n" + strings.Join(handles, "\n")
 }
+
+// SplitHandles inverts WithHandles, for a message read from Datadog: the
+// handles ending the message, one a line after a blank line, that are
+// channels of the stack become their keys (in order, a handle that is
+// several channels' the first key in sorted order), and the rest is the
+// text. A message that does not end so (a handle of no stack channel last,
+// no blank line before the handles, a handle twice) is all text, with no
+// keys: it renders back unchanged either way.
+func SplitHandles(message string, channels map[string]string) (text string, notify []any) {
+	message = strings.TrimSpace(message)
+	keyOf := map[string]string{}
+	for _, k := range SortedKeys(channels) {
+		if _, taken := keyOf[channels[k]]; !taken {
+			keyOf[channels[k]] = k
+		}
+	}
+	lines := strings.Split(message, "\n")
+	i := len(lines)
+	seen := map[string]bool{}
+	for i > 0 && keyOf[lines[i-1]] != "" && !seen[lines[i-1]] {
+		seen[lines[i-1]] = true
+		i--
+	}
+	if i == len(lines) || i < 2 || lines[i-1] != "" {
+		return message, nil
+	}
+	text = strings.Join(lines[:i-1], "\n")
+	if text == "" || text != strings.TrimSpace(text) {
+		return message, nil
+	}
+	for _, h := range lines[i:] {
+		notify = append(notify, keyOf[h])
+	}
+	return text, notify
+}

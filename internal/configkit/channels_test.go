@@ -1,6 +1,7 @@
 package configkit_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -111,5 +112,31 @@ func TestWithHandles(t *testing.T) {
 			t.Parallel()
 			assert.Equal(t, tc.want, kit.WithHandles(tc.text, tc.handles))
 		})
+	}
+}
+
+func TestSplitHandlesInvertsWithHandles(t *testing.T) {
+	t.Parallel()
+	channels := map[string]string{"slack": "@slack-ops", "also-slack": "@slack-ops", "hook": "@webhook-pager"}
+	for name, tc := range map[string]struct {
+		message, text string
+		notify        []any
+	}{
+		"handles after a blank line":  {"Down.\n\n@slack-ops\n@webhook-pager", "Down.", []any{"also-slack", "hook"}},
+		"a handle of no channel last": {"Down.\n\n@slack-ops\n@slack-other", "Down.\n\n@slack-ops\n@slack-other", nil},
+		"no blank line":               {"Down.\n@slack-ops", "Down.\n@slack-ops", nil},
+		"a handle twice":              {"Down.\n\n@slack-ops\n@slack-ops", "Down.\n\n@slack-ops\n@slack-ops", nil},
+		"no text":                     {"\n\n@slack-ops", "@slack-ops", nil},
+		"handles in the text stay":    {"Page @webhook-pager now.\n\n@slack-ops", "Page @webhook-pager now.", []any{"also-slack"}},
+		"no handle":                   {"Down.", "Down.", nil},
+	} {
+		text, notify := kit.SplitHandles(tc.message, channels)
+		assert.Equal(t, tc.text, text, name)
+		assert.Equal(t, tc.notify, notify, name)
+		handles := []string{}
+		for _, k := range notify {
+			handles = append(handles, channels[k.(string)])
+		}
+		assert.Equal(t, strings.TrimSpace(tc.message), kit.WithHandles(text, handles), "%s: renders back unchanged", name)
 	}
 }

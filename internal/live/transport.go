@@ -1,0 +1,159 @@
+package live
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"sync/atomic"
+	"time"
+)
+
+// ErrNotRead is what the transport answers a request that is not a read
+// (any method but GET and HEAD): it is never sent. ddstack audit changes
+// nothing in Datadog.
+var ErrNotRead = errors.New("not sent: ddstack audit only reads, and this request would change Datadog")
+
+// RefusedError is a 401 or 403: the keys are not valid for the site, or
+// lack a permission. It names the variables and the site, never a key.
+type RefusedError struct {
+	Site     string
+	Endpoint string
+	Status   string
+}
+
+func (e *RefusedError) Error() string {
+	return fmt.Sprintf("Datadog at %s refused the keys (%s for %s): DD_API_KEY and DD_APP_KEY (or datadog:apiKey and datadog:appKey) must be an API key and an application key of this site's organisation, the application key with read access to users, roles, teams, monitors, synthetics, dashboards and integrations",
+		e.Site, e.Status, e.Endpoint)
+}
+
+// transport sends the client's requests: reads only, each attempt bounded
+// in time and size, retried when Datadog asks (429) or fails (5xx, a
+// timeout, a dropped connection), and counted.
+type transport struct {
+	base     http.RoundTripper
+	o        Options
+	site     string
+	requests atomic.Int64
+}
+
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method != http.MethodGet && req.Method != http.MethodHead {
+		return nil, ErrNotRead
+	}
+	endpoint := req.Method + " " + req.URL.Path
+	for attempt := 0; ; attempt++ {
+		resp, err := t.attempt(req, endpoint)
+		var again *retryable
+		if !errors.As(err, &again) {
+			return resp, err
+		}
+		if attempt == t.o.Retries {
+			return nil, fmt.Errorf("%s, after %d attempts", again.reason, attempt+1)
+		}
+		wait := again.wait
+		if wait == 0 {
+			wait = t.o.Backoff << attempt
+		}
+		select {
+		case <-req.Context().Done():
+			return nil, req.Context().Err()
+		case <-time.After(min(wait, t.o.MaxWait)):
+		}
+	}
+}
+
+// retryable is an attempt to make again: after wait, or the backoff's
+// when wait is 0.
+type retryable struct {
+	reason string
+	wait   time.Duration
+}
+
+func (r *retryable) Error() string { return r.reason }
+
+// attempt sends the request once: the response to hand to the client, or
+// a *retryable error, or an error to give up with.
+func (t *transport) attempt(req *http.Request, endpoint string) (*http.Response, error) {
+	ctx, cancel := context.WithTimeout(req.Context(), t.o.Timeout)
+	t.requests.Add(1)
+	resp, err := t.base.RoundTrip(req.Clone(ctx))
+	if err != nil {
+		cancel()
+		var ne net.Error
+		var certErr *tls.CertificateVerificationError
+		switch {
+		case req.Context().Err() != nil:
+			return nil, req.Context().Err()
+		case errors.As(err, &certErr):
+			return nil, err
+		case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+			return nil, &retryable{reason: fmt.Sprintf("no answer within %s", t.o.Timeout)}
+		default:
+			return nil, &retryable{reason: err.Error()}
+		}
+	}
+	switch {
+	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
+		drain(resp)
+		cancel()
+		return nil, &RefusedError{Site: t.site, Endpoint: endpoint, Status: resp.Status}
+	case resp.StatusCode == http.StatusTooManyRequests:
+		drain(resp)
+		cancel()
+		// Datadog says in how many seconds its rate limit resets.
+		var wait time.Duration
+		if s, err := strconv.Atoi(resp.Header.Get("X-RateLimit-Reset")); err == nil && s > 0 {
+			wait = time.Duration(s) * time.Second
+		}
+		return nil, &retryable{reason: resp.Status + " (rate limited)", wait: wait}
+	case resp.StatusCode >= 500:
+		drain(resp)
+		cancel()
+		return nil, &retryable{reason: resp.Status}
+	}
+	// The answer is read whole by the client: the attempt's deadline and
+	// the size bound hold until it is.
+	resp.Body = &bounded{r: resp.Body, left: t.o.MaxBody, max: t.o.MaxBody, cancel: cancel}
+	return resp, nil
+}
+
+// drain reads a little of an answer that is not used, so that its
+// connection can serve the next request, and closes it.
+func drain(resp *http.Response) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	_ = resp.Body.Close()
+}
+
+// bounded is an answer's body that fails past max bytes and ends its
+// attempt's deadline when closed.
+type bounded struct {
+	r         io.ReadCloser
+	left, max int64
+	cancel    context.CancelFunc
+}
+
+func (b *bounded) Read(p []byte) (int, error) {
+	if b.left < 0 {
+		return 0, fmt.Errorf("the answer is larger than %d MB; ddstack reads at most that", b.max>>20)
+	}
+	if int64(len(p)) > b.left+1 {
+		p = p[:b.left+1]
+	}
+	n, err := b.r.Read(p)
+	b.left -= int64(n)
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = errors.New("the answer did not arrive in time")
+	}
+	return n, err
+}
+
+func (b *bounded) Close() error {
+	err := b.r.Close()
+	b.cancel()
+	return err
+}
