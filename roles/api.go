@@ -1,7 +1,6 @@
 package roles
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -38,7 +37,7 @@ type Live struct {
 func List(r *live.Reader) (live.List, error) {
 	api := datadogV2.NewRolesApi(r.Client())
 	permsResp, _, err := api.ListPermissions(r.Context())
-	if err != nil {
+	if err := live.Decoded(permsResp, err); err != nil {
 		return live.List{}, live.Wrap(permissionsEndpoint, err)
 	}
 	perms := map[string]datadogV2.Permission{}
@@ -52,7 +51,7 @@ func List(r *live.Reader) (live.List, error) {
 		func(page int) ([]datadogV2.Role, error) {
 			resp, _, err := api.ListRoles(r.Context(), *datadogV2.NewListRolesOptionalParameters().
 				WithPageSize(PageSize).WithPageNumber(int64(page)))
-			return resp.Data, err
+			return resp.Data, live.Decoded(resp, err)
 		})
 	if err != nil {
 		return live.List{}, err
@@ -150,14 +149,6 @@ func FromAPI(o live.Object) (map[string]any, error) {
 // validate decodes the entry as the stack will, under key: what Decode
 // refuses is reported here rather than written.
 func validate(key string, entry map[string]any) error {
-	if !kit.IsKey(key) {
-		key = KeyOf(key)
-	}
-	raw, err := json.Marshal(map[string]any{key: entry})
-	if err != nil {
-		return err
-	}
-	p := &kit.Problems{}
-	Decode(p, string(raw), true)
-	return p.Err()
+	_, err := kit.DecodeEntry(key, entry, Decode)
+	return err
 }

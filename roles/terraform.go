@@ -2,8 +2,8 @@ package roles
 
 import (
 	"fmt"
-	"regexp"
-	"strings"
+
+	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 )
 
 // FromTerraform turns a Terraform `datadog_role`'s attributes into a roles
@@ -35,14 +35,6 @@ func FromTerraform(attrs map[string]any) (string, map[string]any, error) {
 	}, nil
 }
 
-var notKey = regexp.MustCompile(`[^a-z0-9]+`)
-
 // KeyOf makes a config key of a display name: lowercase letters and digits
 // joined by '-' ("Limited Read Write" is limited-read-write).
-func KeyOf(name string) string {
-	key := strings.Trim(notKey.ReplaceAllString(strings.ToLower(name), "-"), "-")
-	if key == "" {
-		return "entry"
-	}
-	return key
-}
+func KeyOf(name string) string { return kit.KeyOf(name, "entry") }

@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -27,7 +26,8 @@ type Live struct {
 // /api/v1/integration/slack/configuration/accounts/{account}/channels, one
 // answer per account): Datadog cannot list the accounts themselves, so
 // List.Partial says that other accounts are not read. An account Datadog
-// answers 404 for is not in the integration: it has no channels. Each
+// answers 404 for is not in the integration: it has no channels.
+// List.Covers says which accounts' channels were read. Each
 // channel is matched on `<account>:<#channel>` (MatchKey), which is also
 // its import id.
 func List(r *live.Reader, channels map[string]Channel) (live.List, error) {
@@ -38,7 +38,10 @@ func List(r *live.Reader, channels map[string]Channel) (live.List, error) {
 		}
 	}
 	api := datadogV1.NewSlackIntegrationApi(r.Client())
-	out := live.List{Objects: []live.Object{}, Partial: Partial}
+	out := live.List{Objects: []live.Object{}, Partial: Partial, Covers: func(id string) bool {
+		account, _, _ := strings.Cut(id, ":")
+		return accounts[account]
+	}}
 	for _, account := range kit.SortedKeys(accounts) {
 		list, resp, err := api.GetSlackIntegrationChannels(r.Context(), account)
 		if resp != nil && resp.StatusCode == http.StatusNotFound {
@@ -98,17 +101,7 @@ func FromAPI(o live.Object) (map[string]any, error) {
 		},
 		"importId": o.ID,
 	}
-	key := o.Key
-	if !kit.IsKey(key) {
-		key = KeyFor(channel)
-	}
-	raw, err := json.Marshal(map[string]any{key: entry})
-	if err != nil {
-		return nil, fmt.Errorf("channel %s of the Slack integration: %w", o.ID, err)
-	}
-	p := &kit.Problems{}
-	Decode(p, string(raw), true)
-	if err := p.Err(); err != nil {
+	if _, err := kit.DecodeEntry(o.Key, entry, Decode); err != nil {
 		return nil, fmt.Errorf("channel %s of the Slack integration cannot be written as config: %w", o.ID, err)
 	}
 	return entry, nil

@@ -2,8 +2,6 @@ package slack
 
 import (
 	"fmt"
-	"regexp"
-	"strings"
 
 	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 )
@@ -20,8 +18,6 @@ var displayFlags = []struct{ terraform, config string }{
 	{"tags", "tags"},
 	{"mute_buttons", "muteButtons"},
 }
-
-var notKeyChars = regexp.MustCompile(`[^a-z0-9]+`)
 
 // FromTerraform turns the attributes of one datadog_integration_slack_channel
 // of a Terraform state (`tofu show -json` values) into a config key, derived
@@ -100,10 +96,4 @@ func terraformDisplay(v any) (map[string]any, error) {
 // KeyFor derives a config key from a channel name: without its '#',
 // lowercase, every run of other characters than letters and digits made
 // one '-' (#pytorch_infra-alerts: pytorch-infra-alerts).
-func KeyFor(channel string) string {
-	key := strings.Trim(notKeyChars.ReplaceAllString(strings.ToLower(channel), "-"), "-")
-	if key == "" {
-		return "slack-channel"
-	}
-	return key
-}
+func KeyFor(channel string) string { return kit.KeyOf(channel, "slack-channel") }

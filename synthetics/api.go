@@ -39,7 +39,7 @@ func List(r *live.Reader) (live.List, error) {
 		func(page int) ([]datadogV1.SyntheticsTestDetailsWithoutSteps, error) {
 			params := datadogV1.NewListTestsOptionalParameters().WithPageSize(pageSize).WithPageNumber(int64(page))
 			resp, _, err := api.ListTests(r.Context(), *params)
-			return resp.Tests, err
+			return resp.Tests, live.Decoded(resp, err)
 		})
 	if err != nil {
 		return live.List{}, err
@@ -231,19 +231,13 @@ func entryOf(o live.Object, t datadogV1.SyntheticsTestDetailsWithoutSteps, chann
 	entry["importId"] = o.ID
 
 	// The entry must decode as it will in the stack.
-	key := o.Key
-	if !kit.IsKey(key) {
-		key = roles.KeyOf(t.GetName())
-	}
-	raw, err := json.Marshal(map[string]any{key: entry})
+	section, err := kit.DecodeEntry(o.Key, entry, func(p *kit.Problems, raw string, present bool) map[string]Test {
+		return Decode(p, raw, present, channels)
+	})
 	if err != nil {
 		return nil, err
 	}
-	p := &kit.Problems{}
-	decoded := Decode(p, string(raw), true, channels)[key]
-	if err := p.Err(); err != nil {
-		return nil, err
-	}
+	decoded := section[o.Key]
 	// Its secrets are the variables the test declares: the stack declares
 	// one secure variable per secret its request refers to, no more.
 	var secrets []string

@@ -1,7 +1,6 @@
 package teams
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/DataDog/datadog-api-client-go/v2/api/datadogV2"
@@ -27,7 +26,7 @@ func List(r *live.Reader) (live.List, error) {
 		func(page int) ([]datadogV2.Team, error) {
 			resp, _, err := api.ListTeams(r.Context(), *datadogV2.NewListTeamsOptionalParameters().
 				WithPageSize(PageSize).WithPageNumber(int64(page)))
-			return resp.Data, err
+			return resp.Data, live.Decoded(resp, err)
 		})
 	if err != nil {
 		return live.List{}, err
@@ -73,12 +72,6 @@ func FromAPI(o live.Object) (map[string]any, error) {
 		return nil, fmt.Errorf("team %q (id %q): Datadog gave it no handle or id", t.Attributes.Name, o.ID)
 	}
 	key := o.Key
-	if !kit.IsKey(key) {
-		key = KeyOf(handle, t.Attributes.Name)
-	}
-	if key == "" {
-		return nil, fmt.Errorf("team %q: no config key can be made from its handle or name", handle)
-	}
 	entry := map[string]any{
 		"name":        t.Attributes.Name,
 		"description": t.Attributes.GetDescription(),
@@ -88,13 +81,7 @@ func FromAPI(o live.Object) (map[string]any, error) {
 	if handle != key {
 		entry["handle"] = handle
 	}
-	raw, err := json.Marshal(map[string]any{key: entry})
-	if err != nil {
-		return nil, fmt.Errorf("team %q: %w", handle, err)
-	}
-	p := &kit.Problems{}
-	Decode(p, string(raw), true, nil)
-	if err := p.Err(); err != nil {
+	if _, err := kit.DecodeEntry(key, entry, decode); err != nil {
 		return nil, fmt.Errorf("team %q cannot be written as config: %w", handle, err)
 	}
 	return entry, nil

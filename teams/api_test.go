@@ -96,8 +96,6 @@ func TestFromAPIErrors(t *testing.T) {
 			[]string{`team "ops" cannot be written as config`, "leading or trailing spaces"}},
 		"an id that is not a UUID": {teamObject(apiTeam("7", "ops", "Ops", str("Ops."))),
 			[]string{`team "ops" cannot be written as config`, "teams.ops.importId"}},
-		"no key can be made": {teamObject(apiTeam(teamID, "__", "!!", str("Ops."))),
-			[]string{`team "__": no config key can be made`}},
 		"no team data": {live.Object{ID: teamID, Name: "Ops", Data: nil}, []string{`team "Ops": no team data`}},
 		"no handle":    {teamObject(apiTeam(teamID, "", "Ops", str("Ops."))), []string{"Datadog gave it no handle or id"}},
 	}

@@ -1,7 +1,6 @@
 package teams
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -52,13 +51,7 @@ func FromTerraform(attrs map[string]any) (key string, entry map[string]any, err 
 	// The entry must decode as it will in the stack: what Decode refuses
 	// (a handle Datadog would not take today, an empty description) is
 	// reported here rather than written.
-	raw, err := json.Marshal(map[string]any{key: entry})
-	if err != nil {
-		return "", nil, fmt.Errorf("datadog_team %q: %w", handle, err)
-	}
-	p := &kit.Problems{}
-	Decode(p, string(raw), true, nil)
-	if err := p.Err(); err != nil {
+	if _, err := kit.DecodeEntry(key, entry, decode); err != nil {
 		return "", nil, fmt.Errorf("datadog_team %q cannot be written as config: %w", handle, err)
 	}
 	return key, entry, nil
@@ -66,6 +59,10 @@ func FromTerraform(attrs map[string]any) (key string, entry map[string]any, err 
 
 // toKey makes a config key of a handle or name: lowercase letters and
 // digits, every run of other characters a single '-'.
-func toKey(s string) string {
-	return collapse(s, func(r rune) bool { return (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') })
+func toKey(s string) string { return kit.KeyOf(s, "") }
+
+// decode decodes the teams section alone, its members resolved against no
+// users: what a conversion into the stack checks its entry with.
+func decode(p *kit.Problems, raw string, present bool) map[string]Team {
+	return Decode(p, raw, present, nil)
 }

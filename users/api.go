@@ -1,7 +1,6 @@
 package users
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -36,20 +35,29 @@ type Live struct {
 func List(r *live.Reader) (live.List, error) {
 	api := datadogV2.NewUsersApi(r.Client())
 	roleNames := map[string]string{}
+	total := int64(-1)
 	list, err := live.Pages(r, usersEndpoint, PageSize,
 		func(u datadogV2.User) string { return u.GetId() },
 		func(page int) ([]datadogV2.User, error) {
 			resp, _, err := api.ListUsers(r.Context(), *datadogV2.NewListUsersOptionalParameters().
 				WithPageSize(PageSize).WithPageNumber(int64(page)))
+			if page := resp.GetMeta().Page; page != nil && page.TotalCount != nil {
+				total = *page.TotalCount
+			}
 			for _, inc := range resp.Included {
 				if role := inc.Role; role != nil && role.GetId() != "" {
 					roleNames[role.GetId()] = role.Attributes.GetName()
 				}
 			}
-			return resp.Data, err
+			return resp.Data, live.Decoded(resp, err)
 		})
 	if err != nil {
 		return live.List{}, err
+	}
+	if total > int64(len(list)) {
+		// A page shorter than asked for ends the list: one that was short
+		// while more users remain would leave them out unseen.
+		return live.List{}, &live.EndpointError{Endpoint: usersEndpoint, Err: fmt.Errorf("listed %d users in pages of %d, but says it has %d: its pages are shorter than asked for (or users were added while it was read: run again)", len(list), PageSize, total)}
 	}
 	out := live.List{Objects: []live.Object{}}
 	for _, u := range list {
@@ -136,11 +144,8 @@ func validate(key string, entry map[string]any, roleNames []any) error {
 			managed[fmt.Sprintf("role-%d", i)] = roles.Role{Name: name}
 		}
 	}
-	raw, err := json.Marshal(map[string]any{key: entry})
-	if err != nil {
-		return err
-	}
-	p := &kit.Problems{}
-	Decode(p, string(raw), true, managed)
-	return p.Err()
+	_, err := kit.DecodeEntry(key, entry, func(p *kit.Problems, raw string, present bool) map[string]User {
+		return Decode(p, raw, present, managed)
+	})
+	return err
 }

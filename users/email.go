@@ -172,3 +172,27 @@ func skeleton(lookup string) string {
 func hostUnicode(domain string) (string, error) {
 	return idna.Lookup.ToUnicode(domain)
 }
+
+// LookupForm is the form an address is matched in when it is not checked
+// (an object read from Datadog or a Terraform state, matched with the
+// entries): an ASCII local part in lower case, @, the domain in punycode,
+// lower case. An address with a non-ASCII local part, or a domain that is
+// not a host name, is kept as it is, so that it matches only itself:
+// Unicode's case folding would make "ſ" (long s) an "s", and someone
+// else's mailbox an entry's.
+func LookupForm(email string) string {
+	local, domain, ok := strings.Cut(email, "@")
+	if !ok {
+		return email
+	}
+	for _, r := range local {
+		if r >= unicode.MaxASCII {
+			return email
+		}
+	}
+	ascii, err := kit.ASCIIHost(domain)
+	if err != nil {
+		return email
+	}
+	return strings.ToLower(local) + "@" + ascii
+}

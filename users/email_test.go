@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
+	"github.com/pytorch-fdn/pytorch-datadog/users"
 )
 
 // TestDecodeEmailPlain: an address is plain text that people read the same
@@ -130,5 +131,28 @@ func TestDecodeName(t *testing.T) {
 			require.Equal(t, []string{"users.a.name"}, kit.SortedKeys(problems))
 			assert.Contains(t, problems["users.a.name"], tc.want)
 		})
+	}
+}
+
+// Matching an address read from Datadog with the entries folds ASCII case
+// and the domain's punycode, and nothing else: Unicode's folding would
+// take someone else's mailbox for an entry's.
+func TestLookupForm(t *testing.T) {
+	t.Parallel()
+	same := [][2]string{
+		{"Jane.Smith@Example.ORG", "jane.smith@example.org"},
+		{"atalman@méta.com", "atalman@xn--mta-bma.com"},
+		{"ATALMAN@MÉTA.COM", "atalman@xn--mta-bma.com"},
+	}
+	for _, c := range same {
+		assert.Equal(t, users.LookupForm(c[1]), users.LookupForm(c[0]), c[0])
+	}
+	different := [][2]string{
+		{"rdetjen\u017f@linuxfoundation.org", "rdetjens@linuxfoundation.org"}, // long s
+		{"\u212aai@example.org", "kai@example.org"},                           // Kelvin sign
+		{"jane@exаmple.org", "jane@example.org"},                              // Cyrillic a
+	}
+	for _, c := range different {
+		assert.NotEqual(t, users.LookupForm(c[1]), users.LookupForm(c[0]), c[0])
 	}
 }

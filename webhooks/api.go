@@ -17,7 +17,8 @@ const Partial = "Datadog has no endpoint that lists webhooks: only the stack's o
 // order: the distinct names of its entries and their importIds (a
 // webhook's import id is its name), since Datadog has no endpoint that
 // lists webhooks (List.Partial says so). A name Datadog answers 404 for is
-// a webhook it does not have: it is left out, not an error. Each webhook
+// a webhook it does not have: it is left out, not an error; List.Covers
+// says which names were asked for. Each webhook
 // is matched on its name. There is no FromAPI: a webhook cannot be
 // reported unmanaged, so ddstack audit --add never writes one.
 func List(r *live.Reader, hooks map[string]Webhook) (live.List, error) {
@@ -30,13 +31,13 @@ func List(r *live.Reader, hooks map[string]Webhook) (live.List, error) {
 		}
 	}
 	api := datadogV1.NewWebhooksIntegrationApi(r.Client())
-	out := live.List{Objects: []live.Object{}, Partial: Partial}
+	out := live.List{Objects: []live.Object{}, Partial: Partial, Covers: func(id string) bool { return names[id] }}
 	for _, name := range kit.SortedKeys(names) {
 		w, resp, err := api.GetWebhooksIntegration(r.Context(), name)
 		if resp != nil && resp.StatusCode == http.StatusNotFound {
 			continue
 		}
-		if err != nil {
+		if err := live.Decoded(w, err); err != nil {
 			return live.List{}, live.Wrap("GET /api/v1/integration/webhooks/configuration/webhooks/"+name, err)
 		}
 		if w.Name == "" {

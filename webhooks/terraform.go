@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"unicode"
 
 	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 )
@@ -87,13 +86,7 @@ func FromTerraform(attrs map[string]any) (key string, entry map[string]any, err 
 	// The entry must decode to the same webhook: what the config cannot
 	// express (an http URL, a header with a line break) is reported here,
 	// at the config path it would have.
-	section, err := json.Marshal(map[string]any{key: entry})
-	if err != nil {
-		return "", nil, fmt.Errorf("datadog_webhook %q: %w", name, err)
-	}
-	p := &kit.Problems{}
-	Decode(p, string(section), true)
-	if err := p.Err(); err != nil {
+	if _, err := kit.DecodeEntry(key, entry, Decode); err != nil {
 		return "", nil, fmt.Errorf("datadog_webhook %q cannot be managed as it is: %w", name, err)
 	}
 	return key, entry, nil
@@ -119,25 +112,7 @@ var scheme = regexp.MustCompile("^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+ +")
 
 // kebab makes a config key of a name: lower case, runs of other characters
 // become one '-'.
-func kebab(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(s) {
-		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			b.WriteRune(r)
-			dash = false
-			continue
-		}
-		dash = true
-	}
-	if b.Len() == 0 {
-		return "webhook"
-	}
-	return b.String()
-}
+func kebab(s string) string { return kit.KeyOf(s, "webhook") }
 
 // bareVariable is a Datadog variable written without quotes.
 var bareVariable = regexp.MustCompile(`^\$[A-Z][A-Z0-9_]*`)

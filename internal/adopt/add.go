@@ -156,8 +156,12 @@ func maxLine(n *yaml.Node) int {
 }
 
 // UniqueKey is key, or key-2, key-3... when used has it already: a new
-// entry never takes an existing entry's key.
+// entry never takes an existing entry's key. An empty key (a name with no
+// letter or digit) is "entry".
 func UniqueKey(used map[string]bool, key string) string {
+	if key == "" {
+		key = "entry"
+	}
 	unique := key
 	for i := 2; used[unique]; i++ {
 		unique = fmt.Sprintf("%s-%d", key, i)

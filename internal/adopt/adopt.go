@@ -78,7 +78,7 @@ func Compare(cfg *program.Config, objects []tfstate.Object) *Report {
 func (r *Report) match(t program.Type, e program.Entry, objects []tfstate.Object, used map[string]bool) {
 	var found []tfstate.Object
 	for _, o := range objects {
-		if o.Type == t.Terraform && (o.Key == e.On || t.FoldCase && strings.EqualFold(o.Key, e.On)) {
+		if o.Type == t.Terraform && t.Match(o.Key) == t.Match(e.On) {
 			found = append(found, o)
 			used[o.Address] = true
 		}

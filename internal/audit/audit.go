@@ -130,48 +130,52 @@ func Compare(lists Lists, cfg *program.Config, managed Managed, site string, req
 	return a
 }
 
-// compare matches one type's entries with what Datadog has of it. An entry
-// with an id (its importId, or else the id the Pulumi state holds for it)
-// manages that object only, and is missing when Datadog has no object of
-// that id; an entry without one manages what matches it on the type's
-// match value, and each such object makes it unadopted. Every other object
-// is unmanaged, unless it is quiet or the list is partial.
+// compare matches one type's entries with what Datadog has of it, in two
+// passes. First the entries with an id: the id the Pulumi state holds for
+// the entry (what Pulumi manages, whatever its importId says), or else its
+// importId. Such an entry manages that object only, and is missing when
+// Datadog has no object of that id. Then the entries without one: each
+// manages what matches it on the type's match value among the objects no
+// id claimed, and each such object makes it unadopted. Every other object
+// is unmanaged, unless it is quiet.
 func (a *Audit) compare(t program.Type, entries []program.Entry, l live.List, state map[string]string) {
-	byID := map[string]live.Object{}
+	byID := map[string]bool{}
 	for _, o := range l.Objects {
-		byID[o.ID] = o
+		byID[o.ID] = true
 	}
 	claimed := map[string]bool{}
 	keys := map[string]bool{}
+	var unidentified []program.Entry
 	for _, e := range entries {
 		keys[e.Key] = true
-		id, note := e.ImportID, ""
-		if id == "" && state[e.Key] != "" {
-			id, note = state[e.Key], "its id in the Pulumi state"
+		id, note := e.ImportID, "its importId"
+		if held := state[e.Key]; held != "" {
+			id, note = held, "its id in the Pulumi state"
+			if e.ImportID != "" && e.ImportID != held {
+				note += fmt.Sprintf(" (its importId, %s, is another: drop it)", e.ImportID)
+			}
 		}
-		if id != "" {
-			if _, ok := byID[id]; ok {
-				claimed[id] = true
-				continue
-			}
-			if l.Partial != "" && e.ImportID == "" {
-				// A type Datadog cannot list shows only what was asked
-				// for: the state's id of an entry it was not asked by.
-				continue
-			}
-			if note == "" {
-				note = "its importId"
-			}
+		switch {
+		case id == "":
+			unidentified = append(unidentified, e)
+		case byID[id]:
+			claimed[id] = true
+		case l.Covers != nil && !l.Covers(id):
+			// A type Datadog cannot list was read for some ids only: this
+			// one's absence says nothing.
+		default:
 			a.Missing = append(a.Missing, Finding{Type: t.Section, ID: id, Key: e.Key, Name: e.On,
 				Note: note + " names an object Datadog does not have"})
-			continue
 		}
-		var found []live.Object
-		for _, o := range l.Objects {
-			if o.On == e.On || t.FoldCase && strings.EqualFold(o.On, e.On) {
-				found = append(found, o)
-			}
+	}
+	byOn := map[string][]live.Object{}
+	for _, o := range l.Objects {
+		if !claimed[o.ID] {
+			byOn[t.Match(o.On)] = append(byOn[t.Match(o.On)], o)
 		}
+	}
+	for _, e := range unidentified {
+		found := byOn[t.Match(e.On)]
 		for _, o := range found {
 			claimed[o.ID] = true
 			f := Finding{Type: t.Section, ID: o.ID, Key: e.Key, Name: o.Name}
@@ -203,11 +207,27 @@ func (a *Audit) compare(t program.Type, entries []program.Entry, l live.List, st
 
 // Additions are the unmanaged objects as new stack entries that adopt them
 // (ddstack audit --add), each by its type's conversion; those that cannot
-// be written as config are listed instead, each with why.
+// be written as config are listed instead, each with why. An object whose
+// match value (a name, a title) an entry or an earlier addition has is one
+// of them: the stack's are unique, and Datadog's need not be.
 func (a *Audit) Additions(r *live.Reader, cfg *program.Config) (adds []adopt.Addition, cannot []string) {
+	taken := map[string]map[string]string{} // section -> match value -> key
+	for _, t := range program.Types {
+		taken[t.Section] = map[string]string{}
+		for _, e := range t.Entries(cfg) {
+			taken[t.Section][t.Match(e.On)] = e.Key
+		}
+	}
 	for _, c := range a.unmanaged {
-		entry, ok, err := c.t.FromAPI(r, c.object, cfg.Channels)
 		label := fmt.Sprintf("%s %q (id %s)", c.t.Section, c.finding.Name, c.finding.ID)
+		on := c.t.Match(c.object.On)
+		if other, dup := taken[c.t.Section][on]; dup {
+			what := strings.ReplaceAll(strings.Join(c.t.MatchOn, " and "), "_", " ")
+			cannot = append(cannot, fmt.Sprintf("%s: %s.%s has the same %s, and the stack's are unique: rename one of the two in Datadog, then audit again",
+				label, c.t.Section, other, what))
+			continue
+		}
+		entry, ok, err := c.t.FromAPI(r, c.object, cfg.Channels)
 		switch {
 		case !ok:
 			cannot = append(cannot, fmt.Sprintf("%s: ddstack cannot write %s as config; write the entry by hand with importId %q", label, c.t.Section, c.finding.ID))
@@ -216,9 +236,10 @@ func (a *Audit) Additions(r *live.Reader, cfg *program.Config) (adds []adopt.Add
 			cannot = append(cannot, fmt.Sprintf("%s: %v", label, err))
 			continue
 		}
+		taken[c.t.Section][on] = c.finding.Key
 		adds = append(adds, adopt.Addition{
 			Section: c.t.Section, Key: c.finding.Key, Entry: entry,
-			By: "ddstack audit --add", Source: fmt.Sprintf("Datadog (%s %s)", c.t.Short, c.finding.ID),
+			By: "ddstack audit --add", Source: "Datadog",
 		})
 	}
 	return adds, cannot

@@ -203,3 +203,68 @@ func TestHostileNamesAreShownNotPerformed(t *testing.T) {
 		"one code span per cell: the pipe escaped, the backticks fenced, markup shown as text")
 	assert.Contains(t, md.String(), audit.Marker)
 }
+
+// The Pulumi state says what Pulumi manages: its id wins over a stale
+// importId, and an object an id claims is never matched by name too.
+func TestCompareIDsFirst(t *testing.T) {
+	t.Parallel()
+	cfg := fixture(t)
+	found := lists(map[string]live.List{
+		// queue-depth's monitor was deleted and created again (555); its
+		// entry still says importId 101. errors has no id, and Datadog's
+		// only "Errors" monitor is the one queue-depth holds in the state.
+		"monitors": {Objects: []live.Object{monitor("555", "Errors", "errors")}},
+	})
+	a := audit.Compare(found, cfg, audit.Managed{"monitors": {"queue-depth": "555"}}, "", 0)
+	assert.Empty(t, a.Unmanaged)
+	assert.Empty(t, a.Unadopted, "555 is claimed by id; errors would be created, not adopt it twice")
+	assert.Empty(t, a.Set)
+
+	// The state's id missing is reported with the importId that differs.
+	a = audit.Compare(lists(nil), cfg, audit.Managed{"monitors": {"queue-depth": "556"}}, "", 0)
+	assert.Equal(t, []audit.Finding{{Type: "monitors", ID: "556", Key: "queue-depth", Name: "Queue depth",
+		Note: "its id in the Pulumi state (its importId, 101, is another: drop it) names an object Datadog does not have"}}, of("monitors", a.Missing))
+}
+
+// A partial list (webhooks, read by name) reports an id missing only when
+// it was read for it.
+func TestComparePartialListsCoverWhatTheyRead(t *testing.T) {
+	t.Parallel()
+	cfg := fixture(t)
+	asked := map[string]bool{"hook": true}
+	found := lists(map[string]live.List{"webhooks": {Partial: "partial", Covers: func(id string) bool { return asked[id] }}})
+	a := audit.Compare(found, cfg, audit.Managed{"webhooks": {"hook": "hook"}}, "", 0)
+	missing := of("webhooks", a.Missing)
+	require.Len(t, missing, 1, "hook was asked for and Datadog answered 404")
+	assert.Equal(t, "hook", missing[0].ID)
+
+	a = audit.Compare(found, cfg, audit.Managed{"webhooks": {"hook": "old-name"}}, "", 0)
+	assert.Empty(t, of("webhooks", a.Missing), "old-name was not asked for: its absence says nothing")
+}
+
+// of are the findings of one type.
+func of(section string, findings []audit.Finding) []audit.Finding {
+	var out []audit.Finding
+	for _, f := range findings {
+		if f.Type == section {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// An address that only looks like an entry's (a Kelvin sign for a K, a
+// Cyrillic letter in the domain) is another mailbox: unmanaged, never
+// adopted into the entry, whose roles it would get.
+func TestCompareLookalikeEmails(t *testing.T) {
+	t.Parallel()
+	cfg := fixture(t)
+	found := lists(map[string]live.List{"users": {Objects: []live.Object{
+		user(alice, "alice@example.org"), user(carol, "carol@example.org"),
+		{ID: frank, On: "fran\u212a@example.org", Name: "fran\u212a@example.org", Key: "frank"},
+		{ID: grace, On: "grace@ex\u0430mple.org", Name: "grace@ex\u0430mple.org", Key: "grace"},
+	}}})
+	a := audit.Compare(found, cfg, nil, "", 0)
+	assert.Empty(t, of("users", a.Unadopted))
+	assert.Len(t, of("users", a.Unmanaged), 2)
+}

@@ -2,6 +2,7 @@ package audit_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -82,8 +83,17 @@ func TestRetriesAndFailures(t *testing.T) {
 		"a lasting 5xx names its type": {path: "/api/v1/monitor", faults: []ddfake.Fault{{Status: 500}, {Status: 500}, {Status: 500}, {Status: 500}}, wantErr: "monitors: GET /api/v1/monitor: 500 Internal Server Error, after 4 attempts"},
 		"an endpoint that never answers": {path: "/api/v1/dashboard", faults: []ddfake.Fault{{Hang: true}, {Hang: true}, {Hang: true}, {Hang: true}},
 			wantErr: "dashboards: GET /api/v1/dashboard: no answer within"},
-		"malformed JSON": {path: "/api/v2/team", faults: []ddfake.Fault{{Body: `{"data": [{"id": 5`}}, wantErr: "teams: GET /api/v2/team:"},
-		"a huge answer":  {path: "/api/v1/synthetics/tests", faults: []ddfake.Fault{{Size: 70 << 20}}, timeout: time.Minute, wantErr: "synthetics: GET /api/v1/synthetics/tests: the answer is larger than 64 MB"},
+		"malformed JSON":       {path: "/api/v2/team", faults: []ddfake.Fault{{Body: `{"data": [{"id": 5`}}, wantErr: "teams: GET /api/v2/team:"},
+		"null where a list is": {path: "/api/v2/users", faults: []ddfake.Fault{{Body: "null"}}, wantErr: "users: GET /api/v2/users: answered nothing (an empty body or null)"},
+		"an object where a list is": {path: "/api/v2/users", faults: []ddfake.Fault{{Body: `{"data": {"id": "x"}}`}},
+			wantErr: "users: GET /api/v2/users: answered in a form Datadog's client cannot read"},
+		"a list of the wrong things": {path: "/api/v1/synthetics/tests", faults: []ddfake.Fault{{Body: `{"tests": {"a": 1}}`}},
+			wantErr: "synthetics: GET /api/v1/synthetics/tests: answered in a form Datadog's client cannot read"},
+		"too many values": {path: "/api/v2/team", faults: []ddfake.Fault{{Body: `{"data": [], "x": [` + strings.Repeat(`{"a":1},`, 600_000) + `1]}`}},
+			wantErr: "teams: GET /api/v2/team: the answer holds more than 500000 JSON values"},
+		"a key echoed back": {path: "/api/v1/monitor", faults: []ddfake.Fault{{Status: 400, Body: `{"errors": ["bad key ` + ddfake.DefaultAPIKey + `"]}`}},
+			wantErr: `monitors: GET /api/v1/monitor: 400 Bad Request (answer: {"errors": ["bad key [secret]"]})`},
+		"a huge answer": {path: "/api/v1/synthetics/tests", faults: []ddfake.Fault{{Size: 20 << 20}}, timeout: time.Minute, wantErr: "synthetics: GET /api/v1/synthetics/tests: the answer is larger than 16 MB"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

@@ -14,8 +14,8 @@ import (
 const Marker = "<!-- ddstack-audit -->"
 
 // kinds are the three kinds of finding, in the order reported, each with
-// what it means and what to do about it (README, "Auditing the live
-// organisation").
+// what it means and what to do about it (README, "Findings of the
+// audit").
 func (r *Report) kinds() []struct {
 	title, fix string
 	list       []Finding
@@ -29,7 +29,7 @@ func (r *Report) kinds() []struct {
 		{"Unadopted: a stack entry without importId whose object Datadog has already",
 			"the next pulumi up would create it again: ddstack audit --write sets its importId", r.Unadopted},
 		{"Missing: the entry's id names an object Datadog no longer has",
-			"it was deleted in Datadog: remove the entry's importId to create it again, or remove the entry", r.Missing},
+			"it was deleted in Datadog: remove the entry if that was wanted, else drop its importId (if it has one) and the next up creates it anew", r.Missing},
 	}
 }
 

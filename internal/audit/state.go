@@ -35,6 +35,9 @@ func ReadState(data []byte) (Managed, error) {
 	if err := dec.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("is not the JSON of pulumi stack export: %v", err)
 	}
+	if dec.More() {
+		return nil, errors.New("is not the JSON of pulumi stack export: something follows its one JSON object")
+	}
 	if doc.Deployment == nil {
 		return nil, errors.New("has no deployment: give the output of pulumi stack export --stack prod")
 	}

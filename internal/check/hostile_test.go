@@ -15,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 )
 
 // gzipBomb is 200 MB of zeros, gzipped: about 200 KB on the wire.
@@ -293,7 +295,7 @@ func TestErrorsAreNamedByTheErrorNotTheURL(t *testing.T) {
 func TestRedactorHidesEveryFormOfASecret(t *testing.T) {
 	t.Parallel()
 	const v = `tok/abc+def/ghi==&x<y>"`
-	redact := redactor([]string{v, "short"})
+	redact := kit.Redactor([]string{v, "short"})
 	for _, shown := range []string{
 		v,
 		`tok\/abc+def\/ghi==&x<y>\"`,
@@ -304,5 +306,5 @@ func TestRedactorHidesEveryFormOfASecret(t *testing.T) {
 		got := redact("you sent " + shown + " and short")
 		assert.Equal(t, "you sent [secret] and [secret]", got, shown)
 	}
-	assert.Equal(t, "nothing", redactor(nil)("nothing"))
+	assert.Equal(t, "nothing", kit.Redactor(nil)("nothing"))
 }

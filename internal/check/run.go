@@ -24,6 +24,8 @@ import (
 
 	"github.com/andybalholm/brotli"
 	"golang.org/x/sync/semaphore"
+
+	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 )
 
 // DefaultParallel is how many tests run at once unless told: they wait on
@@ -159,7 +161,7 @@ func runTest(ctx context.Context, t Test, opts Options, b *budget) Result {
 func attempt(parent context.Context, t Test, opts Options, b *budget) Result {
 	res := attemptOnce(parent, t, opts, b)
 	if len(t.Secrets) > 0 {
-		redact := redactor(t.Secrets)
+		redact := kit.Redactor(t.Secrets)
 		for _, list := range [][]string{res.Failures, res.Console, res.Notes} {
 			for i := range list {
 				list[i] = redact(list[i])
@@ -201,7 +203,7 @@ func attemptOnce(parent context.Context, t Test, opts Options, b *budget) Result
 	if r.cut {
 		res.Notes = append(res.Notes, fmt.Sprintf("the body is over %d MB: assertions saw its first %d MB, as Datadog keeps no more", maxBody>>20, maxBody>>20))
 	}
-	env := assertEnv{ctx: parent, clock: clk, budget: b, now: opts.Now(), redact: redactor(t.Secrets)}
+	env := assertEnv{ctx: parent, clock: clk, budget: b, now: opts.Now(), redact: kit.Redactor(t.Secrets)}
 	for _, a := range t.Assertions {
 		o := evaluate(env, a, r)
 		res.Console = append(res.Console, o.console...)

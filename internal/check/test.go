@@ -7,11 +7,6 @@
 package check
 
 import (
-	"html"
-	"net/url"
-	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
@@ -77,32 +72,4 @@ func FromConfig(tests map[string]synthetics.Test) []Test {
 		out = append(out, c)
 	}
 	return out
-}
-
-// redactor hides a test's secret values in what is reported about it: each
-// value as it is, URL-escaped, JSON/Go-quoted (with or without "\/" for
-// "/") and HTML-escaped (the forms an error or an echoing endpoint may
-// show it in), longest first, as "[secret]". A script that transforms
-// the value itself (upper-cases it) is the stack's own doing.
-func redactor(secrets []string) func(string) string {
-	var forms []string
-	for _, v := range secrets {
-		if v == "" {
-			continue
-		}
-		q := strconv.Quote(v)
-		forms = append(forms, v, url.QueryEscape(v), url.PathEscape(v), q[1:len(q)-1],
-			html.EscapeString(v), strings.ReplaceAll(v, "/", `\/`), strings.ReplaceAll(q[1:len(q)-1], "/", `\/`))
-	}
-	if len(forms) == 0 {
-		return func(s string) string { return s }
-	}
-	slices.SortFunc(forms, func(a, b string) int { return len(b) - len(a) })
-	forms = slices.Compact(forms)
-	pairs := make([]string, 0, 2*len(forms))
-	for _, f := range forms {
-		pairs = append(pairs, f, "[secret]")
-	}
-	r := strings.NewReplacer(pairs...)
-	return r.Replace
 }

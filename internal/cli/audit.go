@@ -8,20 +8,24 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
+	"time"
 
-	"github.com/pmezard/go-difflib/difflib"
-
-	"github.com/pytorch-fdn/pytorch-datadog/internal/adopt"
-	"github.com/pytorch-fdn/pytorch-datadog/internal/atomicfile"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/audit"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/live"
-	"github.com/pytorch-fdn/pytorch-datadog/internal/plan"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/stackfile"
 	"github.com/pytorch-fdn/pytorch-datadog/program"
+
+	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 )
 
+// DefaultAuditTimeout bounds a whole audit: reading an organisation of
+// 20,000 users takes under a minute, and a rate-limited one a few.
+const DefaultAuditTimeout = 10 * time.Minute
+
 const auditUsage = `Usage: ddstack audit [--stack NAME | --file PATH] [--cwd DIR] [--state FILE] [--cacert FILE]
-                     [--json | --markdown] [--add] [--write]
+                     [--timeout DURATION] [--json | --markdown] [--add] [--write]
 
 Reads the organisation from Datadog (the site of datadog:apiUrl, with
 DD_API_KEY and DD_APP_KEY, or the stack's datadog:apiKey and datadog:appKey)
@@ -53,6 +57,7 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 	asMarkdown := fs.Bool("markdown", false, "print the report as markdown, for a job summary")
 	add := fs.Bool("add", false, "write each unmanaged object the config can express as a new entry that adopts it")
 	write := fs.Bool("write", false, "write the importIds (and with --add the new entries) into the stack file")
+	timeout := fs.Duration("timeout", DefaultAuditTimeout, "give up reading Datadog after `DURATION`")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), auditUsage)
 		fs.PrintDefaults()
@@ -62,6 +67,10 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 	}
 	if *asJSON && *asMarkdown {
 		fmt.Fprintln(stderr, "ddstack audit: --json and --markdown exclude each other")
+		return ExitInvalid
+	}
+	if *timeout <= 0 {
+		fmt.Fprintln(stderr, "ddstack audit: --timeout must be more than 0")
 		return ExitInvalid
 	}
 	opts := live.Options{}
@@ -98,17 +107,37 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 		return ExitInvalid
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	interrupted, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	go func() {
+		// After the first Ctrl-C the audit stops; a second one (while the
+		// client decodes an answer, which nothing interrupts) kills it.
+		<-interrupted.Done()
+		stop()
+	}()
+	ctx, cancel := context.WithTimeout(interrupted, *timeout)
+	defer cancel()
 	r, err := live.New(ctx, st.cfg.Datadog.APIURL, keys, opts)
 	if err != nil {
 		printErrors(stderr, fmt.Errorf("%s: %w", program.KeyAPIURL, err))
 		return ExitInvalid
 	}
+	// ended is the status of a run its context ended: Ctrl-C, or the
+	// --timeout.
+	ended := func() (int, bool) {
+		switch {
+		case interrupted.Err() != nil:
+			fmt.Fprintln(stderr, "ddstack audit: interrupted")
+			return ExitInterrupted, true
+		case ctx.Err() != nil:
+			fmt.Fprintf(stderr, "error: Datadog at %s was not read within %s (--timeout); nothing written\n", kit.EscapeLine(st.cfg.Datadog.APIURL), *timeout)
+			return ExitInvalid, true
+		}
+		return 0, false
+	}
 	lists, err := audit.Read(r, st.cfg)
-	if ctx.Err() != nil {
-		fmt.Fprintln(stderr, "ddstack audit: interrupted")
-		return ExitInterrupted
+	if code, over := ended(); over {
+		return code
 	}
 	if err != nil {
 		printErrors(stderr, err)
@@ -116,113 +145,83 @@ func runAudit(args []string, stdout, stderr io.Writer) int {
 	}
 	a := audit.Compare(lists, st.cfg, managed, r.Site, r.Requests())
 
-	var adds []adopt.Addition
-	var cannot []string
+	edit := stackEdit{set: a.Set, next: "ddstack plan shows them as imports; review the change and open a pull request."}
 	if *add {
-		adds, cannot = a.Additions(r, st.cfg)
-		if ctx.Err() != nil {
-			fmt.Fprintln(stderr, "ddstack audit: interrupted")
-			return ExitInterrupted
+		edit.adds, edit.cannot = a.Additions(r, st.cfg)
+		if code, over := ended(); over {
+			return code
 		}
 		a.Requests = r.Requests()
 	}
 	// The report on stdout; in --json and --markdown form nothing else
-	// goes there, and what the edit did goes to stderr.
-	edits := stdout
+	// goes there, and what the edit does goes to stderr, escaped as
+	// stdout is (names come from Datadog).
+	var out io.Writer = stdout
+	var toStderr strings.Builder
+	defer func() { fmt.Fprint(stderr, kit.Escape(toStderr.String())) }()
 	switch {
 	case *asJSON:
 		if err := audit.JSON(stdout, &a.Report); err != nil {
 			printErrors(stderr, err)
 			return ExitInvalid
 		}
-		edits = stderr
+		out = &toStderr
 	case *asMarkdown:
 		audit.Markdown(stdout, &a.Report, st.file.Name)
-		edits = stderr
+		out = &toStderr
 	default:
 		audit.Text(stdout, &a.Report, st.file.Name+" ("+st.file.Path+")")
 	}
-	status := func(rep *audit.Report) int {
-		if rep.Findings() > 0 {
-			return ExitError
-		}
-		return ExitOK
-	}
 	if !*write && !*add {
-		return status(&a.Report)
+		return findings(&a.Report)
 	}
-
-	if len(adds) > 0 {
-		fmt.Fprintf(edits, "\nTo add to the config, adopted with their importIds (%d):\n", len(adds))
-		for _, ad := range adds {
-			fmt.Fprintf(edits, "  %s.%s <- %s\n", ad.Section, ad.Key, ad.Source)
-		}
-	}
-	if len(cannot) > 0 {
-		fmt.Fprintf(edits, "\nNot added (add them by hand) (%d):\n", len(cannot))
-		for _, c := range cannot {
-			fmt.Fprintf(edits, "  %s\n", c)
-		}
-	}
-	s := st.file
-	before, err := stackfile.ReadFile(s.Path, stackfile.MaxSize)
+	edit.describe(out)
+	// The edited file, audited again against what was read, must adopt
+	// every object the edit meant to, and lose none.
+	var again *audit.Audit
+	err = edit.apply(st.file, *write, out, func(cfg *program.Config) error {
+		again = audit.Compare(lists, cfg, managed, a.Site, a.Requests)
+		return checkAdopted(a, again, edit)
+	})
 	if err != nil {
 		printErrors(stderr, err)
 		return ExitInvalid
 	}
-	after, err := adopt.Write(before, a.Set)
-	if err == nil {
-		after, err = adopt.Add(after, adds)
+	if *write {
+		fmt.Fprintf(out, "After the edit: %s.\n", again.Summary())
+		return findings(&again.Report)
 	}
-	var again *audit.Audit
-	if err == nil {
-		again, err = auditEdit(s, after, lists, managed, a)
-	}
-	if err != nil {
-		printErrors(stderr, inFile(s.Path, err))
-		return ExitInvalid
-	}
-	switch {
-	case len(a.Set) == 0 && len(adds) == 0:
-		fmt.Fprintf(edits, "\nNothing to write; %s is unchanged.\n", s.Path)
-		return status(&a.Report)
-	case *write:
-		if err := atomicfile.WriteFile(s.Path, after, 0o644); err != nil {
-			printErrors(stderr, err)
-			return ExitInvalid
-		}
-		fmt.Fprintf(edits, "\nSet %d importIds and added %d entries in %s; %s after the edit. Next: ddstack plan shows them as imports; review and commit.\n",
-			len(a.Set), len(adds), s.Path, again.Summary())
-		return status(&again.Report)
-	default:
-		text, _ := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-			A: difflib.SplitLines(string(before)), B: difflib.SplitLines(string(after)),
-			FromFile: s.Path, ToFile: s.Path + " (with --write)", Context: 2,
-		})
-		fmt.Fprintf(edits, "\nWould set %d importIds and add %d entries (run again with --write):\n\n%s", len(a.Set), len(adds), text)
-		return status(&a.Report)
-	}
+	return findings(&a.Report)
 }
 
-// auditEdit reads the edited stack file back from memory, validates it as
-// ddstack plan would, and audits it against what was read: every importId
-// set must now adopt its object and every entry added manage its own, so
-// that a file the edit got wrong is never written. It returns that audit
-// of the edited file.
-func auditEdit(s *stackfile.Stack, after []byte, lists audit.Lists, managed audit.Managed, before *audit.Audit) (*audit.Audit, error) {
-	edited, err := stackfile.LoadData(s.Dir, s.Name, s.Path, after)
-	if err != nil {
-		return nil, invalidEdit(s.Path, err)
+// findings is the exit status of a report: 1 when it has a finding.
+func findings(r *audit.Report) int {
+	if r.Findings() > 0 {
+		return ExitError
 	}
-	cfg, err := plan.Load(edited)
-	if err != nil {
-		return nil, invalidEdit(s.Path, err)
+	return ExitOK
+}
+
+// checkAdopted checks an audit of the edited file (again) against the
+// audit that made the edit: each object the edit gave an entry to is
+// neither unmanaged nor unadopted any more, and nothing became missing.
+func checkAdopted(before, again *audit.Audit, edit stackEdit) error {
+	ids := map[string]bool{}
+	for _, e := range edit.set {
+		ids[e.Section+"\x00"+e.ID] = true
 	}
-	again := audit.Compare(lists, cfg, managed, before.Site, before.Requests)
-	if len(again.Set) > 0 || len(again.Unmanaged) > len(before.Unmanaged) {
-		return nil, errors.New("the edit did not adopt every object as found; nothing written")
+	for _, ad := range edit.adds {
+		ids[ad.Section+"\x00"+fmt.Sprint(ad.Entry["importId"])] = true
 	}
-	return again, nil
+	for _, f := range slices.Concat(again.Unmanaged, again.Unadopted) {
+		if ids[f.Type+"\x00"+f.ID] {
+			return fmt.Errorf("the edit did not adopt %s %s (%s); nothing written", f.Type, f.ID, f.Name)
+		}
+	}
+	if len(again.Missing) > len(before.Missing) {
+		return errors.New("the edit made an entry name an object Datadog does not have; nothing written")
+	}
+	return nil
 }
 
 // datadogKeys are the keys the audit sends, found where the program's
@@ -264,6 +263,18 @@ func datadogKeys(s *stackfile.Stack) (live.Credentials, error) {
 				k.key, k.envs[0], k.what, program.KeyAPIURL, k.key))
 		}
 		*k.out = fromEnv
+	}
+	for _, k := range []struct{ name, value string }{{program.KeyAPIKey + " (or DD_API_KEY)", c.APIKey}, {program.KeyAppKey + " (or DD_APP_KEY)", c.AppKey}} {
+		r, at, unsafe := kit.FirstUnsafe(k.value, false)
+		space := strings.IndexAny(k.value, " \t")
+		if unsafe || space >= 0 {
+			// Never the key: where, and what.
+			what := kit.RuneName(r)
+			if !unsafe {
+				what, at = "a space", space
+			}
+			errs = append(errs, fmt.Errorf("%s: holds %s at byte %d, which no Datadog key has (a line ending from a file saved on Windows?): set the key again", k.name, what, at))
+		}
 	}
 	return c, errors.Join(errs...)
 }

@@ -7,7 +7,9 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/DataDog/datadog-api-client-go/v2/api/datadog"
 	"github.com/DataDog/datadog-api-client-go/v2/api/datadogV1"
@@ -213,7 +215,7 @@ func TestAuditWriteAndAddRoundTrip(t *testing.T) {
 	assert.Contains(t, stdout, "Set 1 importIds and added 3 entries")
 	after, err = os.ReadFile(path)
 	require.NoError(t, err)
-	assert.Contains(t, string(after), "# Added by ddstack audit --add from Datadog (monitor 99001).")
+	assert.Regexp(t, `\n    # Added by ddstack audit --add from Datadog\.\n    runner-load-high:\n`, string(after))
 	assert.NotContains(t, string(after), "99003")
 
 	code, stdout, stderr = run("audit", "--cwd", dir, "--cacert", cacert, "--json")
@@ -253,6 +255,10 @@ func TestAuditExitStatus(t *testing.T) {
 		"a key Datadog refuses": {env: map[string]string{"DD_APP_KEY": "wrong-application-key-1234"}, code: ExitInvalid,
 			stderr: "DD_API_KEY and DD_APP_KEY (or datadog:apiKey and datadog:appKey) must be an API key and an application key"},
 		"an untrusted certificate": {args: []string{"--cacert", ""}, code: ExitInvalid, stderr: "certificate"},
+		"a key with a line ending": {env: map[string]string{"DD_APP_KEY": "fake-app-key\r"}, code: ExitInvalid,
+			stderr: "error: datadog:appKey (or DD_APP_KEY): holds U+000D CARRIAGE RETURN at byte 12, which no Datadog key has"},
+		"a timeout":  {args: []string{"--timeout", "1ms"}, code: ExitInvalid, stderr: "was not read within 1ms (--timeout); nothing written"},
+		"no timeout": {args: []string{"--timeout", "0s"}, code: ExitInvalid, stderr: "--timeout must be more than 0"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			for k, v := range tc.env {
@@ -270,13 +276,110 @@ func TestAuditExitStatus(t *testing.T) {
 			assert.Equal(t, tc.code, code, stderr)
 			assert.Contains(t, stderr, tc.stderr)
 			assert.Empty(t, stdout, "exit 2 prints nothing on stdout")
-			for _, key := range []string{f.APIKey, f.AppKey, "wrong-application-key-1234"} {
+			for _, key := range []string{f.APIKey, f.AppKey, "wrong-application-key-1234", "\r"} {
 				assert.NotContains(t, stderr, key, "never a key")
 			}
-			if tc.code == ExitInvalid && tc.env != nil && tc.env["DD_APP_KEY"] != "" {
+			if tc.code == ExitInvalid && tc.env["DD_APP_KEY"] != "" {
 				assert.Equal(t, 1, strings.Count(stderr, "\n"), "one line: %s", stderr)
 			}
 		})
 	}
 	onlyReads(t, f)
+}
+
+// Datadog lets two monitors share a name; the stack does not. --add writes
+// the first and lists the other, and a clone of an adopted monitor under
+// its name, with why, instead of refusing the whole edit.
+func TestAuditAddListsWhatSharesAName(t *testing.T) {
+	f, dir, cacert := auditedOrg(t)
+	f.Lock()
+	for _, m := range []string{
+		`{"id": 99001, "name": "Runner load high", "type": "query alert", "query": "avg(last_5m):avg:system.load.1{host:runner-1} > 4",
+		  "message": "Overloaded.", "options": {"thresholds": {"critical": 4}}}`,
+		`{"id": 99004, "name": "Runner load high", "type": "query alert", "query": "avg(last_5m):avg:system.load.1{host:runner-2} > 4",
+		  "message": "Overloaded.", "options": {"thresholds": {"critical": 4}}}`,
+		`{"id": 99005, "name": "ALI ValidationException Detected", "type": "query alert", "query": "avg(last_5m):x{*} > 1",
+		  "message": "A copy.", "options": {"thresholds": {"critical": 1}}}`,
+	} {
+		var mon datadogV1.Monitor
+		require.NoError(t, json.Unmarshal([]byte(m), &mon))
+		f.Monitors = append(f.Monitors, mon)
+	}
+	f.Unlock()
+	code, stdout, stderr := run("audit", "--cwd", dir, "--cacert", cacert, "--add", "--write")
+	require.Equal(t, ExitError, code, stderr)
+	assert.Contains(t, stdout, `monitors "Runner load high" (id 99004): monitors.runner-load-high has the same name, and the stack's are unique: rename one of the two in Datadog`)
+	assert.Contains(t, stdout, `monitors "ALI ValidationException Detected" (id 99005): monitors.ali-validation-exception has the same name`)
+	assert.Contains(t, stdout, "Set 0 importIds and added 1 entries")
+	code, stdout, stderr = run("audit", "--cwd", dir, "--cacert", cacert, "--json")
+	require.Equal(t, ExitError, code, stderr)
+	var ids []string
+	for _, u := range auditJSON(t, stdout).Unmanaged {
+		ids = append(ids, u.ID)
+	}
+	assert.Equal(t, []string{"99004", "99005"}, ids)
+}
+
+// Ctrl-C ends an audit waiting on Datadog at once, with 130.
+func TestAuditInterrupted(t *testing.T) {
+	f, dir, cacert := auditedOrg(t)
+	f.Fault("/api/v2/users", ddfake.Fault{Hang: true})
+	done := make(chan int)
+	var stdout string
+	go func() {
+		var code int
+		code, stdout, _ = run("audit", "--cwd", dir, "--cacert", cacert)
+		done <- code
+	}()
+	require.Eventually(t, func() bool {
+		for _, r := range f.Requests() {
+			if r.Path == "/api/v2/users" {
+				return true
+			}
+		}
+		return false
+	}, 30*time.Second, 10*time.Millisecond, "the audit reached Datadog, its interrupt handler set")
+	start := time.Now()
+	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGINT))
+	select {
+	case code := <-done:
+		assert.Equal(t, ExitInterrupted, code)
+		assert.Less(t, time.Since(start), 2*time.Second)
+		assert.Empty(t, stdout)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the audit went on after Ctrl-C")
+	}
+}
+
+// What --add --write says goes to stderr in --json form, escaped as
+// stdout is; and an edit made to the stack file while Datadog was read
+// is never overwritten.
+func TestAuditEditsAreSafe(t *testing.T) {
+	f, dir, cacert := auditedOrg(t)
+	changeOrg(t, f, dir)
+	code, stdout, stderr := run("audit", "--cwd", dir, "--cacert", cacert, "--json", "--add")
+	require.Equal(t, ExitError, code, stderr)
+	auditJSON(t, stdout)
+	assert.Contains(t, stderr, `monitors "Evil \x1b[2J" (id 99003)`)
+	assert.NotContains(t, stderr, "\x1b")
+
+	// Users are answered late; meanwhile the stack file is edited.
+	path := filepath.Join(dir, "Pulumi.prod.yaml")
+	f.Latency = 300 * time.Millisecond
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		code, _, stderr = run("audit", "--cwd", dir, "--cacert", cacert, "--write")
+	}()
+	time.Sleep(100 * time.Millisecond)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	edited := strings.Replace(string(data), "email: atalman@meta.com", "email: someone.else@meta.com", 1)
+	require.NoError(t, os.WriteFile(path, []byte(edited), 0o644))
+	<-done
+	assert.Equal(t, ExitInvalid, code)
+	assert.Contains(t, stderr, "changed since ddstack read it; nothing written: run the command again")
+	after, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, edited, string(after))
 }

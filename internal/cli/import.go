@@ -5,14 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
-	"github.com/pmezard/go-difflib/difflib"
-
 	"github.com/pytorch-fdn/pytorch-datadog/internal/adopt"
-	"github.com/pytorch-fdn/pytorch-datadog/internal/atomicfile"
-	"github.com/pytorch-fdn/pytorch-datadog/internal/plan"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/stackfile"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/tfstate"
 	"github.com/pytorch-fdn/pytorch-datadog/program"
@@ -80,88 +75,30 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 	if *add {
 		adds, cannot = additions(cfg, report.Unmanaged, tfstate.RoleNames(data))
 	}
+	edit := stackEdit{set: adopt.Edits(report.Set), adds: adds, cannot: cannot,
+		next: `pulumi preview must show only imports (README, "Adopting the Terraform-managed organisation").`}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Terraform state %s: %d Datadog objects; stack %s (%s)\n", *state, len(objects), s.Name, s.Path)
 	report.Describe(&b)
-	if len(adds) > 0 {
-		fmt.Fprintf(&b, "\nTo add to the config, adopted with their importIds (%d):\n", len(adds))
-		for _, a := range adds {
-			fmt.Fprintf(&b, "  %s.%s <- %s (id %s)\n", a.Section, a.Key, a.Source, a.Entry["importId"])
-		}
-	}
-	if len(cannot) > 0 {
-		fmt.Fprintf(&b, "\nNot added (add them by hand) (%d):\n", len(cannot))
-		for _, c := range cannot {
-			fmt.Fprintf(&b, "  %s\n", c)
-		}
-	}
+	edit.describe(&b)
 	fmt.Fprint(stdout, b.String())
 	if report.Refused() {
 		fmt.Fprintf(stderr, "error: refused: resolve the ambiguous or conflicting objects above; %s is unchanged\n", s.Path)
 		return ExitError
 	}
-
-	before, err := os.ReadFile(s.Path)
+	// The edited file, matched with the state again, must have every
+	// importId set and none conflicting.
+	err = edit.apply(s, *write, stdout, func(cfg *program.Config) error {
+		if again := adopt.Compare(cfg, objects); len(again.Set) > 0 || again.Refused() {
+			return errors.New("the edit did not set every importId as matched; nothing written")
+		}
+		return nil
+	})
 	if err != nil {
 		printErrors(stderr, err)
 		return ExitInvalid
 	}
-	after, err := adopt.Write(before, adopt.Edits(report.Set))
-	if err == nil {
-		after, err = adopt.Add(after, adds)
-	}
-	if err == nil {
-		err = checkWritten(s, after, objects)
-	}
-	if err != nil {
-		printErrors(stderr, inFile(s.Path, err))
-		return ExitInvalid
-	}
-	changes := len(report.Set) + len(adds)
-	switch {
-	case changes == 0:
-		fmt.Fprintf(stdout, "\nNo importId to set; %s is unchanged.\n", s.Path)
-	case *write:
-		// Beside the file, synced, renamed over it: a full disk or a kill
-		// part way leaves the file as it was.
-		if err := atomicfile.WriteFile(s.Path, after, 0o644); err != nil {
-			printErrors(stderr, err)
-			return ExitInvalid
-		}
-		fmt.Fprintf(stdout, "\nSet %d importIds and added %d entries in %s. Next: pulumi preview must show only imports (README, \"Adopting the Terraform-managed organisation\").\n", len(report.Set), len(adds), s.Path)
-	default:
-		text, _ := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-			A: difflib.SplitLines(string(before)), B: difflib.SplitLines(string(after)),
-			FromFile: s.Path, ToFile: s.Path + " (with --write)", Context: 2,
-		})
-		fmt.Fprintf(stdout, "\nWould set %d importIds and add %d entries (run again with --write):\n\n%s", len(report.Set), len(adds), text)
-	}
 	return ExitOK
-}
-
-// checkWritten reads the edited file back as a stack and matches it with
-// the state again: every importId must now be set and none conflict, so
-// that a file the edit got wrong is never written. It reads the edit from
-// memory: its messages name the stack file.
-func checkWritten(s *stackfile.Stack, after []byte, objects []tfstate.Object) error {
-	edited, err := stackfile.LoadData(s.Dir, s.Name, s.Path, after)
-	if err != nil {
-		return invalidEdit(s.Path, err)
-	}
-	cfg, err := plan.Load(edited)
-	if err != nil {
-		return invalidEdit(s.Path, err)
-	}
-	if again := adopt.Compare(cfg, objects); len(again.Set) > 0 || again.Refused() {
-		return errors.New("the edit did not set every importId as matched; nothing written")
-	}
-	return nil
-}
-
-// invalidEdit says, for each problem of the edited file, that the edit
-// made it: the file as it is on disk is valid. Each names the stack file.
-func invalidEdit(path string, err error) error {
-	return inFileSaying(path, "the edited file does not validate: ", err)
 }
 
 // additions turns the state's unmanaged objects into new config entries,

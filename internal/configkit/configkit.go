@@ -83,6 +83,20 @@ var keyPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // IsKey says whether s has the form of a config key (kebab-case).
 func IsKey(s string) bool { return keyPattern.MatchString(s) }
 
+// notKey is a run of what a config key cannot hold.
+var notKey = regexp.MustCompile(`[^a-z0-9]+`)
+
+// KeyOf makes a config key of a display name, a handle or an email's
+// local part: lowercase letters and digits, each run of anything else one
+// '-' ("Limited Read Write" is limited-read-write); fallback when nothing
+// is left. ddstack import and audit key the entries they write so.
+func KeyOf(name, fallback string) string {
+	if key := strings.Trim(notKey.ReplaceAllString(strings.ToLower(name), "-"), "-"); key != "" {
+		return key
+	}
+	return fallback
+}
+
 // Key checks a config key that becomes a resource's logical name.
 func (p *Problems) Key(path, key string) {
 	if !IsKey(key) {
@@ -385,4 +399,20 @@ func (p *Problems) Entries(section, raw string, present bool, what string) []Ent
 		out = append(out, Entry{Key: key, Path: path, Value: m[key]})
 	}
 	return out
+}
+
+// DecodeEntry decodes one entry as the stack would hold it, {key: entry},
+// with its section's decoder: what a conversion into the stack (ddstack
+// import --add, audit --add) checks before it writes an entry, so that
+// nothing the decoder refuses is ever written. It returns what the
+// decoder made of the section, and the problems it found.
+func DecodeEntry[T any](key string, entry map[string]any, decode func(p *Problems, raw string, present bool) T) (T, error) {
+	var decoded T
+	raw, err := json.Marshal(map[string]any{key: entry})
+	if err != nil {
+		return decoded, err
+	}
+	p := &Problems{}
+	decoded = decode(p, string(raw), true)
+	return decoded, p.Err()
 }

@@ -3,7 +3,6 @@ package ddfake
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -12,6 +11,8 @@ import (
 	"github.com/DataDog/datadog-api-client-go/v2/api/datadogV2"
 
 	"github.com/pytorch-fdn/pytorch-datadog/internal/tfstate"
+
+	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 )
 
 // Datadog's own roles, which every organisation has, and their ids in the
@@ -608,12 +609,8 @@ func widget(w map[string]any) map[string]any {
 	return out
 }
 
-var notSlug = regexp.MustCompile(`[^a-z0-9]+`)
-
 // slug is a title as Datadog writes it in a dashboard's URL.
-func slug(title string) string {
-	return strings.Trim(notSlug.ReplaceAllString(strings.ToLower(title), "-"), "-")
-}
+func slug(title string) string { return kit.KeyOf(title, "") }
 
 // seedAWSAccount: account id, partition, tags, the role it is read
 // through (or the access key id: the secret key is never answered),

@@ -1,6 +1,10 @@
 package live
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+)
 
 // What the types' conversions from the API's shape into config entries
 // share (each type's FromAPI): an API object's fields by their JSON name,
@@ -62,4 +66,21 @@ func Strings(list []string) []any {
 		out = append(out, s)
 	}
 	return out
+}
+
+// Decoded is err, or an error when the client could not read the answer
+// whole (v is a response model the client parked as UnparsedObject): an
+// answer of another shape ({"data": {...}} for a list) must not read as
+// an empty list, whose entries would all look missing.
+func Decoded(v any, err error) error {
+	if err != nil {
+		return err
+	}
+	rv := reflect.Indirect(reflect.ValueOf(v))
+	if rv.Kind() == reflect.Struct {
+		if f := rv.FieldByName("UnparsedObject"); f.IsValid() && f.Kind() == reflect.Map && !f.IsNil() {
+			return errors.New("answered in a form Datadog's client cannot read")
+		}
+	}
+	return nil
 }

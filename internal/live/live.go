@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/DataDog/datadog-api-client-go/v2/api/datadog"
+
+	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 )
 
 // Object is one object of a managed type as Datadog has it.
@@ -63,6 +65,12 @@ type Options struct {
 	Timeout time.Duration
 	// MaxBody bounds one answer, decompressed. Default DefaultMaxBody.
 	MaxBody int64
+	// MaxValues bounds the JSON values of one answer. Default
+	// DefaultMaxValues.
+	MaxValues int
+	// MaxTotal bounds all the answers of a Reader together. Default
+	// DefaultMaxTotal.
+	MaxTotal int64
 	// MaxObjects bounds one list. Default DefaultMaxObjects.
 	MaxObjects int
 	// RootCAs, when set, are trusted instead of the system's (--cacert).
@@ -85,7 +93,14 @@ const (
 	// DefaultTimeout: a page of 1,000 monitors comes in a few seconds.
 	DefaultTimeout = 30 * time.Second
 	// DefaultMaxBody: a page of 1,000 monitors is a few MB.
-	DefaultMaxBody = 64 << 20
+	DefaultMaxBody = 16 << 20
+	// DefaultMaxValues: a page of 1,000 monitors holds about 100,000; the
+	// bound keeps one answer's decoded form to some hundred MB.
+	DefaultMaxValues = 500_000
+	// DefaultMaxTotal: an organisation of 200,000 users answers about 300
+	// MB; with the other bounds, a run's memory stays within a few GB
+	// whatever Datadog, or what answers in its place, sends.
+	DefaultMaxTotal = 512 << 20
 	// DefaultMaxObjects: ten times the largest organisation ddstack is
 	// measured on (20,000 users).
 	DefaultMaxObjects = 200_000
@@ -133,7 +148,7 @@ func New(ctx context.Context, apiURL string, keys Credentials, o Options) (*Read
 		}
 	}
 	site := u.Scheme + "://" + u.Host + "/"
-	tr := &transport{base: base, o: o, site: site}
+	tr := &transport{base: base, o: o, site: site, redact: kit.Redactor([]string{keys.APIKey, keys.AppKey})}
 	cfg := datadog.NewConfiguration()
 	cfg.HTTPClient = &http.Client{
 		Transport: tr,
@@ -177,6 +192,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxObjects == 0 {
 		o.MaxObjects = DefaultMaxObjects
+	}
+	if o.MaxValues == 0 {
+		o.MaxValues = DefaultMaxValues
+	}
+	if o.MaxTotal == 0 {
+		o.MaxTotal = DefaultMaxTotal
 	}
 	return o
 }

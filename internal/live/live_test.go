@@ -67,7 +67,7 @@ func TestReaderSendsTheKeysToTheSiteOfApiURL(t *testing.T) {
 func TestTransportRetries(t *testing.T) {
 	t.Parallel()
 	for name, tc := range map[string]struct {
-		answers  []int // statuses before a 200; 0 is a hang
+		answers  []int // statuses before a 200; 0 is a hang, 1 a body that stalls
 		header   string
 		wantErr  string
 		requests int
@@ -82,6 +82,9 @@ func TestTransportRetries(t *testing.T) {
 			wantErr: "429 Too Many Requests (rate limited), after 4 attempts"},
 		"never answering is an error": {answers: []int{0, 0, 0, 0, 0, 0, 0, 0}, requests: 4,
 			wantErr: "GET /api/v1/monitor: no answer within 200ms, after 4 attempts"},
+		"a body that stalls then success": {answers: []int{1}, requests: 2},
+		"a body that always stalls": {answers: []int{1, 1, 1, 1}, requests: 4,
+			wantErr: "GET /api/v1/monitor: the answer did not arrive whole within 200ms, after 4 attempts"},
 		"a 400 is not retried": {answers: []int{400}, requests: 1, wantErr: "GET /api/v1/monitor: 400 Bad Request (answer: {\"errors\":[\"bad page\"]})"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -92,6 +95,13 @@ func TestTransportRetries(t *testing.T) {
 				if i < len(tc.answers) {
 					switch tc.answers[i] {
 					case 0:
+						<-req.Context().Done()
+						return
+					case 1:
+						// The headers and the start of the body, then nothing.
+						w.WriteHeader(200)
+						fmt.Fprint(w, "[")
+						w.(http.Flusher).Flush()
 						<-req.Context().Done()
 						return
 					case 429:
@@ -258,7 +268,17 @@ func TestPages(t *testing.T) {
 
 	calls := 0
 	_, err = live.Pages(r, "GET /x", 10, id, func(int) ([]string, error) { calls++; return page(0, 10), nil })
-	assert.ErrorContains(t, err, "GET /x: answered a page with no object it had not listed already")
+	assert.ErrorContains(t, err, "GET /x: answered a page mostly of objects it had listed already")
+	assert.Equal(t, 2, calls)
+
+	// A page that repeats nine of ten and adds one would be read for as
+	// long as the endpoint likes.
+	calls = 0
+	_, err = live.Pages(r, "GET /x", 10, id, func(n int) ([]string, error) {
+		calls++
+		return append(page(0, 10)[:9], fmt.Sprint("new-", n)), nil
+	})
+	assert.ErrorContains(t, err, "mostly of objects it had listed already")
 	assert.Equal(t, 2, calls)
 
 	_, err = live.Pages(r, "GET /x", 10, id, func(int) ([]string, error) { return nil, errors.New("boom") })

@@ -10,9 +10,11 @@ import (
 // (an endpoint that takes an offset is given n*size). The list ends at the
 // first page that comes back short. It stops with an error, naming the
 // endpoint, when a call fails, when the list passes the Reader's bound
-// (Options.MaxObjects), or when a full page brings no object not seen
-// before: an endpoint that ignores its page parameter would otherwise be
-// read forever. id identifies an object ("" for none).
+// (Options.MaxObjects), or when a full page brings fewer than half its
+// objects not seen before: an endpoint that ignores its page parameter,
+// or repeats most of each page, would otherwise be read for as long as it
+// likes (a list that changes while it is read repeats a few). id
+// identifies an object ("" for none).
 func Pages[T any](r *Reader, endpoint string, size int, id func(T) string, fetch func(page int) ([]T, error)) ([]T, error) {
 	var out []T
 	seen := map[string]bool{}
@@ -40,8 +42,8 @@ func Pages[T any](r *Reader, endpoint string, size int, id func(T) string, fetch
 			return nil, &EndpointError{Endpoint: endpoint, Err: fmt.Errorf("lists more than %d objects; ddstack audit reads at most that many of a type", r.max)}
 		case len(items) < size:
 			return out, nil
-		case fresh == 0:
-			return nil, &EndpointError{Endpoint: endpoint, Err: errors.New("answered a page with no object it had not listed already: it ignores the page asked for, and the list cannot be read to its end")}
+		case fresh*2 < size:
+			return nil, &EndpointError{Endpoint: endpoint, Err: errors.New("answered a page mostly of objects it had listed already: it ignores the page asked for, and the list cannot be read to its end")}
 		}
 	}
 }
@@ -54,4 +56,8 @@ type List struct {
 	// webhooks, nor Slack accounts): what was not read cannot be reported
 	// as unmanaged.
 	Partial string
+	// Covers, for a partial list, says whether an id was among those read
+	// (a webhook's name asked for, a channel of an account read): an id it
+	// does not cover is not missing for being absent. Nil covers every id.
+	Covers func(id string) bool
 }

@@ -1,6 +1,7 @@
 package live
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -38,7 +39,40 @@ type transport struct {
 	base     http.RoundTripper
 	o        Options
 	site     string
+	redact   func(string) string
 	requests atomic.Int64
+	// read is how many bytes of answers were read, for Options.MaxTotal.
+	read atomic.Int64
+}
+
+// checkBody refuses an answer that Datadog's client would read as nothing
+// (an empty body, null), or whose JSON holds more than max values: its
+// decoded form takes memory in proportion to its values, not its bytes
+// (tens of bytes each), and an answer of a few MB of tiny objects would
+// take gigabytes. Values are counted as JSON's structural characters
+// outside strings, one pass over the bytes.
+func checkBody(body []byte, max int) error {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || string(trimmed) == "null" {
+		return errors.New("answered nothing (an empty body or null) where Datadog answers a list or an object")
+	}
+	values, inString, escaped := 0, false, false
+	for _, c := range trimmed {
+		switch {
+		case escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case c == '"':
+			inString = !inString
+		case !inString && (c == '{' || c == '[' || c == ','):
+			values++
+		}
+	}
+	if values > max {
+		return fmt.Errorf("the answer holds more than %d JSON values; ddstack reads at most that many in one answer", max)
+	}
+	return nil
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -107,8 +141,11 @@ func (t *transport) attempt(req *http.Request, endpoint string) (*http.Response,
 		cancel()
 		// Datadog says in how many seconds its rate limit resets.
 		var wait time.Duration
-		if s, err := strconv.Atoi(resp.Header.Get("X-RateLimit-Reset")); err == nil && s > 0 {
-			wait = time.Duration(s) * time.Second
+		if s, err := strconv.ParseInt(resp.Header.Get("X-RateLimit-Reset"), 10, 64); err == nil && s > 0 {
+			wait = t.o.MaxWait
+			if s < int64(t.o.MaxWait/time.Second) {
+				wait = time.Duration(s) * time.Second
+			}
 		}
 		return nil, &retryable{reason: resp.Status + " (rate limited)", wait: wait}
 	case resp.StatusCode >= 500:
@@ -116,9 +153,32 @@ func (t *transport) attempt(req *http.Request, endpoint string) (*http.Response,
 		cancel()
 		return nil, &retryable{reason: resp.Status}
 	}
-	// The answer is read whole by the client: the attempt's deadline and
-	// the size bound hold until it is.
-	resp.Body = &bounded{r: resp.Body, left: t.o.MaxBody, max: t.o.MaxBody, cancel: cancel}
+	// The answer is read whole here, within the attempt's deadline and the
+	// size bound: one that stalls or drops part way is retried as one
+	// that never came.
+	body, err := io.ReadAll(io.LimitReader(resp.Body, t.o.MaxBody+1))
+	resp.Body.Close()
+	cancel()
+	switch {
+	case req.Context().Err() != nil:
+		return nil, req.Context().Err()
+	case errors.Is(err, context.DeadlineExceeded):
+		return nil, &retryable{reason: fmt.Sprintf("the answer did not arrive whole within %s", t.o.Timeout)}
+	case err != nil:
+		return nil, &retryable{reason: "the answer broke off: " + err.Error()}
+	case int64(len(body)) > t.o.MaxBody:
+		return nil, fmt.Errorf("the answer is larger than %d MB; ddstack reads at most that", t.o.MaxBody>>20)
+	case t.read.Add(int64(len(body))) > t.o.MaxTotal:
+		return nil, fmt.Errorf("the answers so far are larger than %d MB in all; ddstack reads at most that", t.o.MaxTotal>>20)
+	}
+	if err := checkBody(body, t.o.MaxValues); err != nil {
+		return nil, err
+	}
+	// An answer that echoes a key (a proxy's error page, a hostile
+	// endpoint) never shows it in an error or a name.
+	body = []byte(t.redact(string(body)))
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
 	return resp, nil
 }
 
@@ -127,33 +187,4 @@ func (t *transport) attempt(req *http.Request, endpoint string) (*http.Response,
 func drain(resp *http.Response) {
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	_ = resp.Body.Close()
-}
-
-// bounded is an answer's body that fails past max bytes and ends its
-// attempt's deadline when closed.
-type bounded struct {
-	r         io.ReadCloser
-	left, max int64
-	cancel    context.CancelFunc
-}
-
-func (b *bounded) Read(p []byte) (int, error) {
-	if b.left < 0 {
-		return 0, fmt.Errorf("the answer is larger than %d MB; ddstack reads at most that", b.max>>20)
-	}
-	if int64(len(p)) > b.left+1 {
-		p = p[:b.left+1]
-	}
-	n, err := b.r.Read(p)
-	b.left -= int64(n)
-	if errors.Is(err, context.DeadlineExceeded) {
-		err = errors.New("the answer did not arrive in time")
-	}
-	return n, err
-}
-
-func (b *bounded) Close() error {
-	err := b.r.Close()
-	b.cancel()
-	return err
 }

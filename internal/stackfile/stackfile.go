@@ -58,6 +58,9 @@ type Stack struct {
 	// Ciphertexts are the stack file's `secure:` values by config path (as
 	// in Raw.SecurePaths), for Decrypt.
 	Ciphertexts map[string]string
+	// Source is the stack file as it was read, for an edit to check that
+	// it has not changed since (ddstack import and audit --write).
+	Source []byte
 	// Problems are what is wrong with the config read, each a
 	// *configkit.PathError (a key Pulumi.yaml requires and the stack lacks,
 	// an unquoted date, a number YAML reads as infinity): reported with
@@ -112,8 +115,10 @@ func LoadData(dir, stack, path string, data []byte) (s *Stack, err error) {
 	if len(data) > MaxSize {
 		return nil, fmt.Errorf("%s: is %d bytes; a stack file is at most %d", path, len(data), MaxSize)
 	}
+	source := data
 	data = stripBOM(data)
 	s = &Stack{
+		Source:  source,
 		Project: project.Name.String(),
 		Dir:     dir,
 		Name:    stack,
