@@ -158,11 +158,17 @@ func (t *transport) attempt(req *http.Request, endpoint string) (*http.Response,
 	// that never came.
 	body, err := io.ReadAll(io.LimitReader(resp.Body, t.o.MaxBody+1))
 	resp.Body.Close()
+	// A deadline that passed during the read makes the answer
+	// incomplete even when the read ended cleanly: net/http's
+	// cancellation can let the server's end of the body through
+	// (seen on Go 1.26 with a server that stops on its side's
+	// cancellation), and that end is not Datadog's.
+	late := ctx.Err() != nil
 	cancel()
 	switch {
 	case req.Context().Err() != nil:
 		return nil, req.Context().Err()
-	case errors.Is(err, context.DeadlineExceeded):
+	case late, errors.Is(err, context.DeadlineExceeded):
 		return nil, &retryable{reason: fmt.Sprintf("the answer did not arrive whole within %s", t.o.Timeout)}
 	case err != nil:
 		return nil, &retryable{reason: "the answer broke off: " + err.Error()}
