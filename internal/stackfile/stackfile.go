@@ -29,7 +29,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 
-	"go.yaml.in/yaml/v3"
+	"gopkg.in/yaml.v3"
 
 	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 )
@@ -131,11 +131,11 @@ func LoadData(dir, stack, path string, data []byte) (s *Stack, err error) {
 	report := func(key, format string, args ...any) {
 		errs = append(errs, &kit.PathError{Path: displayPath(s.Project, key), Msg: fmt.Sprintf(format, args...)})
 	}
-	data, err = scan(data, path, s.Project, report)
+	data, root, err := scan(data, path, s.Project, report)
 	if err != nil {
 		return nil, err
 	}
-	ps, err := workspace.LoadProjectStackBytes(nil, project, data, path, encoding.YAML)
+	ps, err := loadProjectStack(project, data, root, path)
 	if err != nil {
 		msg := oneLine(err).Error()
 		if strings.HasPrefix(msg, "expected project to be an object") {
@@ -318,16 +318,26 @@ func walk(v any, path string, secure bool, visit func(path string, secure bool, 
 // number is reported at its path and replaced by 0, so that the loader
 // goes on to find any other problem. Aliases are not followed, so that a
 // hostile file costs no more than its size.
-func scan(data []byte, path, project string, report func(key, format string, args ...any)) ([]byte, error) {
+//
+// It refuses, at their line and path, keys that are not strings (a list,
+// a number, true): the loader's message would show a Go type
+// ([]interface {}{"a", "b"}). It also refuses a key of the file that is
+// not one of a stack file's (confg: for config:), which the loader ignores
+// silently. It returns the data the loader is to read and its root map
+// (nil when the document is not one: the loader reports it).
+func scan(data []byte, path, project string, report func(key, format string, args ...any)) ([]byte, *yaml.Node, error) {
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if dec.Decode(&doc) != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return data, nil // the loader reports it
+		return data, nil, nil // the loader reports it
 	}
 	if at, deep := tooDeep(doc.Content[0], "", 0); deep {
 		// The SDK's loader takes memory in proportion to depth times size:
 		// refuse before it reads the file.
-		return nil, fmt.Errorf("%s: %s: nested more than %d levels deep; a config value is far shallower", path, at, MaxDepth)
+		return nil, nil, fmt.Errorf("%s: %s: nested more than %d levels deep; a config value is far shallower", path, at, MaxDepth)
+	}
+	if err := keysAreNames(doc.Content[0], path, project); err != nil {
+		return nil, nil, err
 	}
 	var more yaml.Node
 	if err := dec.Decode(&more); err != io.EOF {
@@ -338,6 +348,10 @@ func scan(data []byte, path, project string, report func(key, format string, arg
 	root := doc.Content[0]
 	changed := false
 	for i := 0; i+1 < len(root.Content); i += 2 {
+		if name := root.Content[i].Value; !slices.Contains(stackFileKeys, name) {
+			report(path, "%q is not a key of a stack file%s; the stack's keys go under config:, and a stack file holds only %s",
+				name, kit.DidYouMean(name, stackFileKeys), strings.Join(stackFileKeys, ", "))
+		}
 		if root.Content[i].Value != "config" || root.Content[i+1].Kind != yaml.MappingNode {
 			continue
 		}
@@ -358,13 +372,68 @@ func scan(data []byte, path, project string, report func(key, format string, arg
 		}
 	}
 	if !changed {
-		return data, nil
+		return data, root, nil
 	}
 	out, err := yaml.Marshal(&doc)
 	if err != nil {
-		return data, nil
+		return data, root, nil
 	}
-	return out, nil
+	return out, root, nil
+}
+
+// stackFileKeys are the keys a stack file holds (workspace.ProjectStack).
+var stackFileKeys = []string{"config", "encryptedkey", "encryptionsalt", "environment", "secretsprovider"}
+
+// keysAreNames refuses every mapping key that YAML does not read as a
+// string (a list, a map, a number, true, null), at the config path of its
+// map (the file's name outside config), with its line: Pulumi takes only
+// string keys, and the SDK's loader says so in Go's terms
+// ([]interface {}{"a", "b"}). A merge key (<<) is YAML's own, and kept.
+func keysAreNames(root *yaml.Node, file, project string) error {
+	var errs []error
+	var visit func(n *yaml.Node, at string)
+	visit = func(n *yaml.Node, at string) {
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i], n.Content[i+1]
+				where := file
+				if at != "" {
+					where = displayPath(project, at)
+				}
+				switch {
+				case k.Kind == yaml.ScalarNode && (k.ShortTag() == "!!str" || k.ShortTag() == "!!merge"):
+					next := join(at, k.Value)
+					if n == root {
+						// The config's keys are paths of their own; the
+						// file's other keys are not config.
+						next = ""
+						if k.Value != "config" {
+							continue
+						}
+					}
+					visit(v, next)
+				case k.Kind == yaml.ScalarNode:
+					what := map[string]string{"!!int": "a number", "!!float": "a number", "!!bool": "a boolean", "!!null": "null", "!!timestamp": "a date"}[k.ShortTag()]
+					if what == "" {
+						what = "a " + strings.TrimPrefix(k.ShortTag(), "!!")
+					}
+					errs = append(errs, &kit.PathError{Path: where, Msg: fmt.Sprintf(
+						"line %d: the key %s is read as %s, and a key is a name: quote it ('%s')", k.Line, k.Value, what, k.Value)})
+				default:
+					what := map[yaml.Kind]string{yaml.SequenceNode: "a list", yaml.MappingNode: "a map", yaml.AliasNode: "an alias"}[k.Kind]
+					errs = append(errs, &kit.PathError{Path: where, Msg: fmt.Sprintf(
+						"line %d: a key is %s, and a key is a name: write it as one (such as jane-smith)", k.Line, what)})
+				}
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				visit(c, at+"["+strconv.Itoa(i)+"]")
+			}
+		}
+	}
+	visit(root, "")
+	return errors.Join(errs...)
 }
 
 // MaxDepth is how deep a stack file's values may nest: real config is a
@@ -465,22 +534,32 @@ func StackName(path string) string {
 // file is refused rather than read until memory runs out or forever.
 func ReadFile(path string, max int64) ([]byte, error) {
 	// Stat first: opening a FIFO waits for a writer.
-	if info, err := os.Stat(path); err != nil {
+	info, err := os.Stat(path)
+	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, errors.Unwrap(err))
 	} else if !info.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s: is not a regular file (%s); give a file", path, info.Mode().Type())
+	}
+	tooLarge := fmt.Errorf("%s: is more than %d bytes; at most that is read", path, max)
+	if info.Size() > max {
+		return nil, tooLarge
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
+	// Room for the whole file at once, as os.ReadFile makes: growing a
+	// buffer by doubling took a fifth of a second for a 54 MB history.
+	// The limit still holds if the file grows meanwhile.
+	var buf bytes.Buffer
+	buf.Grow(int(info.Size()) + 512)
+	if _, err := buf.ReadFrom(io.LimitReader(f, max+1)); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	data := buf.Bytes()
 	if int64(len(data)) > max {
-		return nil, fmt.Errorf("%s: is more than %d bytes; at most that is read", path, max)
+		return nil, tooLarge
 	}
 	return data, nil
 }
