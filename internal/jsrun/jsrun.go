@@ -158,6 +158,9 @@ func (s *Script) run(resp Response, limit time.Duration, watch func(vm *goja.Run
 		return Result{}, fmt.Errorf("dd runtime: %w", err)
 	}
 	vm := goja.New()
+	if err := installJSONParse(vm); err != nil {
+		return Result{}, fmt.Errorf("dd runtime: %w", err)
+	}
 	var res Result
 	console := vm.NewObject()
 	written := 0 // bytes kept from console.log and console.error

@@ -98,6 +98,9 @@ func layout(rows []Row) (*history, error) {
 	if len(rows) == 0 {
 		return nil, errors.New("the history has no rows: nothing to replay")
 	}
+	// Each type once before sorting: a history has a few hundred types
+	// in hundreds of thousands of rows.
+	seen := map[string]bool{}
 	var types []string
 	first, last := rows[0].Bucket.UTC().Truncate(time.Hour), rows[0].Bucket.UTC().Truncate(time.Hour)
 	for _, r := range rows {
@@ -108,7 +111,10 @@ func layout(rows []Row) (*history, error) {
 		if b.After(last) {
 			last = b
 		}
-		types = append(types, r.MachineType)
+		if !seen[r.MachineType] {
+			seen[r.MachineType] = true
+			types = append(types, r.MachineType)
+		}
 	}
 	h := &history{from: first, hours: int(last.Sub(first)/time.Hour) + 1, types: distinct(types)}
 	if h.hours > 24*366*5 {

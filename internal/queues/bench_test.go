@@ -76,7 +76,9 @@ func benchHistory(types []string, days int) []Row {
 }
 
 // BenchmarkBacktest: 90 days of hourly history for 200 machine types and
-// production's eight tests; the bar is 5 s on two cores.
+// production's eight tests; the bar is 5 s on two cores. ddstack queues
+// backtest --history also reads and decodes the history's file first:
+// BenchmarkParseHistory.
 func BenchmarkBacktest(b *testing.B) {
 	tests, rows := prodLike(), benchHistory(benchTypes(200), 90)
 	target := 1.0

@@ -190,6 +190,15 @@ func excerpt(contentType string, data []byte) string {
 // A bucket is an ISO time, UTC when it names no zone (with or without
 // milliseconds, T or a space); avg_queue_s a number or a numeric string.
 func ParseHistory(data []byte) ([]Row, error) {
+	if rows, ok := readPlainHistory(data); ok {
+		return rows, nil
+	}
+	return decodeHistory(data)
+}
+
+// decodeHistory is ParseHistory with encoding/json, for any data: what
+// readPlainHistory does not read, and what it is checked against.
+func decodeHistory(data []byte) ([]Row, error) {
 	var raw []struct {
 		Bucket      *string      `json:"granularity_bucket"`
 		MachineType *string      `json:"machine_type"`
