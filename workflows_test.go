@@ -137,9 +137,10 @@ func TestApplyNeverRunsTwiceAtOnce(t *testing.T) {
 	assert.Empty(t, steps[3].ContinueOnError)
 }
 
-// Every job that runs Pulumi hands the webhook's bearer token to the
-// set-up action from the repository secret, so previews and ups have it.
-func TestPulumiJobsGetTheWebhookSecret(t *testing.T) {
+// Every job that runs Pulumi hands the repository's secrets to the set-up
+// action, which sets each secret the stack needs by the one naming rule,
+// so previews and ups have them.
+func TestPulumiJobsGetTheStacksSecrets(t *testing.T) {
 	t.Parallel()
 	for _, f := range []string{"apply.yml", "drift.yml", "pull-request.yml"} {
 		var wf workflow
@@ -152,7 +153,7 @@ func TestPulumiJobsGetTheWebhookSecret(t *testing.T) {
 			for _, s := range j.Steps {
 				if s.Uses == "./.github/actions/pulumi" {
 					found = true
-					assert.Equal(t, "${{ secrets.INCIDENT_IO_BEARER }}", s.With["incident-io-bearer"], "%s %s", f, name)
+					assert.Equal(t, "${{ toJSON(secrets) }}", s.With["secrets"], "%s %s", f, name)
 				}
 			}
 			assert.True(t, found, "%s %s", f, name)
@@ -164,10 +165,11 @@ func TestPulumiJobsGetTheWebhookSecret(t *testing.T) {
 	readYAML(t, ".github/actions/pulumi/action.yml", &setup)
 	found := false
 	for _, s := range setup.Runs.Steps {
-		if strings.Contains(s.Run, "secrets.incident-io-bearer") {
+		if strings.Contains(s.Run, "ddstack secrets") {
 			found = true
-			assert.Contains(t, s.Run, "--secret", "set as secret config")
-			assert.NotContains(t, s.Run, "${{", "the value comes through the environment, not the command line")
+			assert.Contains(t, s.Run, `pulumi config set --stack prod --secret --path "secrets.$name"`, "set as secret config")
+			assert.NotContains(t, s.Run, "${{", "the values come through the environment, not the command line")
+			assert.Regexp(t, `\| pulumi config set`, s.Run, "through stdin")
 		}
 	}
 	assert.True(t, found)

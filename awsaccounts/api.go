@@ -137,7 +137,7 @@ func apiMetrics(attrs *datadogV2.AWSAccountResponseAttributes, entry map[string]
 		return nil
 	}
 	if len(mc.MetricNameFilters) > 0 {
-		return errors.New("it has metric name filters, which this stack does not express (adopting it would remove them): set them aside in Datadog, or write the entry by hand")
+		return errMetricNameFilters
 	}
 	metrics := map[string]any{}
 	for field, b := range map[string]*bool{

@@ -1,6 +1,7 @@
 package awsaccounts
 
 import (
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -161,19 +162,149 @@ var (
 	regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
 	// IAM role names: 1 to 64 of letters, digits and +=,.@_-.
 	roleNamePattern = regexp.MustCompile(`^[A-Za-z0-9+=,.@_-]{1,64}$`)
-	// IAM external ids: 2 to 1224 (checked apart: more than regexp's
-	// limit) of letters, digits and +=,.@:/_-.
+	// IAM external ids: minExternalID to maxExternalID (checked apart:
+	// more than regexp's limit) of letters, digits and +=,.@:/_-.
 	externalIDPattern = regexp.MustCompile(`^[A-Za-z0-9+=,.@:/_-]+$`)
-	// An account tag: a key starting with a letter, a colon, a value.
-	tagPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_./-]*:[^\s,]+$`)
+	// An account tag: a key starting with a letter, a colon, a value
+	// without commas or spaces ([\t\n\f\r ] is RE2's \s, written out so
+	// that the schema's ECMA-262 reads the same).
+	tagPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_./-]*:[^\t\n\f\r ,]+$`)
 	// A Lambda function's ARN, optionally with a version or alias.
 	lambdaARNPattern = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$`)
 	// A log source's service id: s3, elbv2, apigw-access-logs.
 	logSourcePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 )
 
-// what describes an account entry in messages.
-const what = "an AWS account ({accountId, partition, regions, roleName, tags, logs, metrics, resources, traces})"
+// The length of an IAM external id.
+const (
+	minExternalID = 2
+	maxExternalID = 1224
+)
+
+// What the schema says of the decoders' checks that are not regexps:
+// trimmed is a name that is not empty and has no spaces around it
+// (checkName, a tag filter's key; the decoder refuses Unicode spaces
+// around it too); resourceTag a resource tag without commas or spaces.
+const (
+	trimmed     = `^[^ \t\n\r]([\s\S]*[^ \t\n\r])?$`
+	resourceTag = `^[^ \t\r\n,]+$`
+)
+
+// notes are what the reference says of the section beyond its fields.
+//
+//go:embed notes.md
+var notes string
+
+// Spec declares the awsAccounts section: the decoder, the stack file's
+// JSON Schema and the reference (docs/configuration.md) are made from it.
+var Spec = &kit.Spec{
+	Notes: notes,
+	Title: "AWS accounts", Kind: kit.Map, KeyPattern: kit.KeyPattern, Default: map[string]any{},
+	Doc: "AWS accounts integrated with Datadog (`datadog:aws/integrationAccount:IntegrationAccount`) by key; the key is the resource's logical name. " +
+		"Datadog reaches an account through an IAM role that it assumes; access keys are not supported, as the secret key would have to sit in this section. " +
+		"Every block of the integration (regions, auth, logs, metrics, resources, traces) is sent on every run, Datadog's defaults written out and lists sent empty rather than left unset: " +
+		"right after an import the provider saves the account without its default blocks, and every later refresh fails until they are written; and a change made in the Datadog UI shows as drift, and is undone.",
+	Values: &kit.Spec{Title: "an AWS account", Kind: kit.Object, Fields: []*kit.Spec{
+		{Name: "accountId", Kind: kit.String, Required: true, Pattern: accountIDPattern.String(), PatternDoc: "12 digits, quoted",
+			Doc: "The AWS account id, **quoted** (`\"391835788720\"`): an unquoted YAML number is an error, as a leading zero would be lost. Unique across entries."},
+		{Name: "partition", Kind: kit.String, Enum: Partitions, Default: DefaultPartition,
+			Doc: "The AWS partition. The default is the commercial partition, where PyTorch's account is. Regions and forwarder ARNs must belong to it (`cn-*` in `aws-cn`, `us-gov-*` in `aws-us-gov`)."},
+		{Name: "regions", Kind: kit.String, Enum: []string{All}, Default: All,
+			AnyOf: []*kit.Spec{{Kind: kit.List, Title: "the regions listed", MinItems: 1,
+				Items: &kit.Spec{Kind: kit.String, Pattern: regionPattern.String(), PatternDoc: "a region name such as us-east-1"}}},
+			Doc: "Which regions Datadog collects from: `all` (Datadog's default), which also covers regions AWS adds later, or a list of region names (`[us-east-1, us-west-2]`), not empty, each once (`[all]` is an error: write `all` alone)."},
+		{Name: "roleName", Kind: kit.String, Required: true, Pattern: roleNamePattern.String(), PatternDoc: "an IAM role name: 1 to 64 letters, digits and +=,.@_-",
+			Doc: "The IAM role Datadog assumes, by its name alone and not by ARN (`DatadogIntegrationRole`)."},
+		{Name: "externalId", Kind: kit.String, Pattern: externalIDPattern.String(), PatternDoc: "letters, digits and +=,.@:/_-", MinLength: minExternalID,
+			DefaultDoc: "unset: Datadog's is kept",
+			Doc:        fmt.Sprintf("The role's external ID, %d to %d characters. Unset, the provider keeps the one Datadog generated, which is the ID the role's trust policy names; sending another would lock Datadog out.", minExternalID, maxExternalID)},
+		{Name: "tags", Kind: kit.List, Default: []any{},
+			Items: &kit.Spec{Kind: kit.String, Pattern: tagPattern.String(), PatternDoc: "key:value, the key starting with a letter"},
+			Doc:   "Tags added to every metric from the account (`team:infra`), each once."},
+		logsSpec, metricsSpec, resourcesSpec, tracesSpec,
+		ImportID.Spec("the integration's UUID, the `id` of Terraform's `datadog_integration_aws_account`, and not the AWS account id"),
+	}},
+}
+
+// logsSpec declares an account's logs.
+var logsSpec = &kit.Spec{Name: "logs", Title: "the Lambda forwarder's log collection", Kind: kit.Object,
+	Default: map[string]any{"lambdas": []any{}, "sources": []any{}},
+	Doc:     "Log autosubscription through the Datadog Forwarder Lambda; the default is Datadog's.",
+	Fields: []*kit.Spec{
+		{Name: "lambdas", Kind: kit.List, Default: []any{},
+			Items: &kit.Spec{Kind: kit.String, Pattern: lambdaARNPattern.String(), PatternDoc: "a Lambda function's ARN, with a version or alias or not"},
+			Doc:   "The forwarder functions that Datadog subscribes to log sources, by ARN, each once, in the account's partition."},
+		{Name: "sources", Kind: kit.List, Default: []any{},
+			Items: &kit.Spec{Kind: kit.String, Pattern: logSourcePattern.String(), PatternDoc: "an AWS log source id such as s3"},
+			Doc:   "The services whose logs Datadog subscribes to automatically, by AWS log source id (`s3`, `elbv2`, `apigw-access-logs`, …), each once."},
+		{Name: "tagFilters", Kind: kit.Map, Default: map[string]any{}, KeyPattern: trimmed, Values: resourceTags,
+			Doc: "By source: collect the source's logs only from resources that carry these tags (`env:prod`, `!team:ml`). The block is sent only when the map is not empty."},
+	}}
+
+// metricsSpec declares an account's metrics.
+var metricsSpec = &kit.Spec{Name: "metrics", Title: "the CloudWatch metric collection", Kind: kit.Object, Default: map[string]any{},
+	Doc: "CloudWatch metric collection; each field's default is Datadog's.",
+	Fields: []*kit.Spec{
+		{Name: "enabled", Kind: kit.Bool, Default: true, Doc: "Collect AWS metrics at all."},
+		{Name: "automute", Kind: kit.Bool, Default: true, Doc: "Mute the monitors of EC2 hosts that were stopped on purpose."},
+		{Name: "collectCloudwatchAlarms", Kind: kit.Bool, Default: false, Doc: "Import CloudWatch alarms as events."},
+		{Name: "collectCustomMetrics", Kind: kit.Bool, Default: false, Doc: "Collect metrics from custom namespaces."},
+		{Name: "namespaces", Title: "a namespace filter", AnyOf: namespaceForms, DefaultDoc: "`{}`: Datadog's default filter",
+			Doc: "Which CloudWatch namespaces to collect. `{include: [...]}` collects only the listed ones; `{exclude: [...]}` collects every one but the listed ones; " +
+				"`{}` sends an empty filter, so that Datadog's default applies: provider 4.68 (Terraform 3.90) excludes `AWS/SQS`, `AWS/ElasticMapReduce` and `AWS/Usage`, to keep the account's CloudWatch bill down. " +
+				"A filter has `include` or `exclude`, not both."},
+		{Name: "tagFilters", Kind: kit.Map, Default: map[string]any{}, KeyPattern: trimmed, Values: resourceTags,
+			Doc: "By namespace: collect the namespace's metrics only from resources that carry these tags (`\"AWS/EC2\": [datadog:true]`). Always sent, `[]` when there are none."},
+	}}
+
+// namespaceForms are a namespace filter's forms: {include}, and {exclude}
+// or {} (Datadog's default filter).
+var namespaceForms = []*kit.Spec{
+	{Title: "only the namespaces listed", Kind: kit.Object, Fields: []*kit.Spec{
+		{Name: Include, Kind: kit.List, Required: true, MinItems: 1, Items: namespaceName,
+			Doc: "The namespaces collected (`AWS/EC2`), each once; not empty (to collect none, set `enabled` to false)."},
+	}},
+	{Title: "every namespace but those listed", Kind: kit.Object, Fields: []*kit.Spec{
+		{Name: Exclude, Kind: kit.List, Items: namespaceName, DefaultDoc: "unset: Datadog's default filter",
+			Doc: "The namespaces not collected (`AWS/SQS`), each once."},
+	}},
+}
+
+// namespaceFields is the decoder's view of a namespace filter: both
+// fields, none required.
+var namespaceFields = &kit.Spec{Title: "a namespace filter", Kind: kit.Object, Fields: []*kit.Spec{
+	namespaceForms[0].Fields[0].Optional(), namespaceForms[1].Fields[0].Optional(),
+}}
+
+// namespaceWhat describes a namespace filter in messages.
+var namespaceWhat = "a namespace filter (" + namespaceForms[0].FieldSet() + " or " + namespaceForms[1].FieldSet() + "; {} for Datadog's default)"
+
+var (
+	namespaceName = &kit.Spec{Kind: kit.String, Pattern: trimmed, PatternDoc: "a CloudWatch namespace such as AWS/EC2"}
+	resourceTags  = &kit.Spec{Kind: kit.List, Title: "resource tags",
+		Items: &kit.Spec{Kind: kit.String, Pattern: resourceTag, PatternDoc: "a resource tag such as env:prod or !region:us-east-1"}}
+)
+
+// resourcesSpec declares an account's resources.
+var resourcesSpec = &kit.Spec{Name: "resources", Title: "the resource collection", Kind: kit.Object,
+	Default: map[string]any{"cspm": false, "extendedCollection": true},
+	Doc:     "Resource collection; the default is Datadog's.",
+	Fields: []*kit.Spec{
+		{Name: "cspm", Kind: kit.Bool, Default: false,
+			Doc: "Cloud Security Posture Management: scan the account's resources for misconfigurations. Needs `extendedCollection`."},
+		{Name: "extendedCollection", Kind: kit.Bool, Default: true, Doc: "Collect the resources' attributes and configuration."},
+	}}
+
+// tracesSpec declares an account's traces.
+var tracesSpec = &kit.Spec{Name: "traces", Title: "the X-Ray trace collection", Kind: kit.Object,
+	Default: map[string]any{"xrayServices": []any{}},
+	Doc:     "X-Ray trace collection; the default is Datadog's.",
+	Fields: []*kit.Spec{
+		{Name: "xrayServices", Kind: kit.List, Default: []any{},
+			Items: &kit.Spec{Kind: kit.String, Pattern: trimmed, PatternDoc: "an X-Ray service name"},
+			AnyOf: []*kit.Spec{{Kind: kit.String, Enum: []string{All}, Title: "every X-Ray service"}},
+			Doc:   "The X-Ray services collected from: `[]` (Datadog's default: the block is present, and lists no service), a list of service names, each once, or `all`."},
+	}}
 
 // Decode decodes and validates the awsAccounts section, reporting every
 // problem to p. An absent section is no accounts.
@@ -204,7 +335,7 @@ func decodeAccount(p *kit.Problems, path string, v any) (Account, bool) {
 	a := Defaults()
 	partitionOK := true
 	fields := []kit.Field{
-		{Name: "accountId", Required: true, Decode: func(fp string, v any) { decodeAccountID(p, fp, v, &a.AccountID) }},
+		{Name: "accountId", Decode: func(fp string, v any) { decodeAccountID(p, fp, v, &a.AccountID) }},
 		{Name: "partition", Decode: func(fp string, v any) { partitionOK = decodePartition(p, fp, v, &a.Partition) }},
 		{Name: "regions", Decode: func(fp string, v any) {
 			a.AllRegions, a.Regions = decodeAllOrList(p, fp, v, "region names such as [us-east-1, us-west-2]", checkRegion)
@@ -212,14 +343,14 @@ func decodeAccount(p *kit.Problems, path string, v any) (Account, bool) {
 				p.Add(fp, "is empty; write %s for every region, or list at least one region such as us-east-1", All)
 			}
 		}},
-		{Name: "roleName", Required: true, Decode: func(fp string, v any) {
+		{Name: "roleName", Decode: func(fp string, v any) {
 			if p.String(fp, v, &a.RoleName) {
 				checkRoleName(p, fp, a.RoleName)
 			}
 		}},
 		{Name: "externalId", Decode: func(fp string, v any) {
-			if p.String(fp, v, &a.ExternalID) && (!externalIDPattern.MatchString(a.ExternalID) || len(a.ExternalID) < 2 || len(a.ExternalID) > 1224) {
-				p.Add(fp, "%q is not an IAM external id (2 to 1224 letters, digits and +=,.@:/_-)", a.ExternalID)
+			if p.String(fp, v, &a.ExternalID) && (!externalIDPattern.MatchString(a.ExternalID) || len(a.ExternalID) < minExternalID || len(a.ExternalID) > maxExternalID) {
+				p.Add(fp, "%q is not an IAM external id (%d to %d letters, digits and +=,.@:/_-)", a.ExternalID, minExternalID, maxExternalID)
 			}
 		}},
 		{Name: "tags", Decode: func(fp string, v any) {
@@ -233,7 +364,7 @@ func decodeAccount(p *kit.Problems, path string, v any) (Account, bool) {
 		{Name: "traces", Decode: func(fp string, v any) { decodeTraces(p, fp, v, &a.Traces) }},
 		ImportID.Field(p, &a.ImportID),
 	}
-	if !p.Object(path, v, what, fields) {
+	if !p.Object(path, v, Spec.Values, fields) {
 		return a, false
 	}
 	if partitionOK {
@@ -451,7 +582,7 @@ func decodeTagFilters(p *kit.Problems, path string, v any, keyWhat string, out *
 }
 
 func decodeLogs(p *kit.Problems, path string, v any, l *Logs) {
-	p.Object(path, v, "the Lambda forwarder's log collection ({lambdas, sources, tagFilters})", []kit.Field{
+	p.Object(path, v, logsSpec, []kit.Field{
 		{Name: "lambdas", Decode: func(fp string, v any) {
 			decodeNames(p, fp, v, "Lambda function ARNs", func(p *kit.Problems, path, s string) {
 				if !lambdaARNPattern.MatchString(s) {
@@ -471,7 +602,7 @@ func decodeLogs(p *kit.Problems, path string, v any, l *Logs) {
 }
 
 func decodeMetrics(p *kit.Problems, path string, v any, m *Metrics) {
-	p.Object(path, v, "the CloudWatch metric collection ({enabled, automute, collectCloudwatchAlarms, collectCustomMetrics, namespaces, tagFilters})", []kit.Field{
+	p.Object(path, v, metricsSpec, []kit.Field{
 		{Name: "enabled", Decode: func(fp string, v any) { p.Bool(fp, v, &m.Enabled) }},
 		{Name: "automute", Decode: func(fp string, v any) { p.Bool(fp, v, &m.Automute) }},
 		{Name: "collectCloudwatchAlarms", Decode: func(fp string, v any) { p.Bool(fp, v, &m.CollectCloudwatchAlarms) }},
@@ -485,7 +616,11 @@ func decodeNamespaces(p *kit.Problems, path string, v any, n *Namespaces) {
 	var include, exclude []string
 	var hasInclude, hasExclude bool
 	names := checkName("CloudWatch namespace such as AWS/EC2")
-	ok := p.Object(path, v, "a namespace filter ({include} or {exclude}; {} for Datadog's default)", []kit.Field{
+	if _, isMap := v.(map[string]any); !isMap {
+		p.Add(path, "must be %s, got %s", namespaceWhat, kit.Describe(v))
+		return
+	}
+	ok := p.Object(path, v, namespaceFields, []kit.Field{
 		{Name: Include, Decode: func(fp string, v any) {
 			hasInclude = true
 			if decodeNames(p, fp, v, "CloudWatch namespaces such as [AWS/EC2]", names, &include); include != nil && len(include) == 0 {
@@ -509,7 +644,7 @@ func decodeNamespaces(p *kit.Problems, path string, v any, n *Namespaces) {
 }
 
 func decodeResources(p *kit.Problems, path string, v any, r *Resources) {
-	if !p.Object(path, v, "the resource collection ({cspm, extendedCollection})", []kit.Field{
+	if !p.Object(path, v, resourcesSpec, []kit.Field{
 		{Name: "cspm", Decode: func(fp string, v any) { p.Bool(fp, v, &r.CSPM) }},
 		{Name: "extendedCollection", Decode: func(fp string, v any) { p.Bool(fp, v, &r.ExtendedCollection) }},
 	}) {
@@ -521,7 +656,7 @@ func decodeResources(p *kit.Problems, path string, v any, r *Resources) {
 }
 
 func decodeTraces(p *kit.Problems, path string, v any, t *Traces) {
-	p.Object(path, v, "the X-Ray trace collection ({xrayServices})", []kit.Field{
+	p.Object(path, v, tracesSpec, []kit.Field{
 		{Name: "xrayServices", Decode: func(fp string, v any) {
 			all, list := decodeAllOrList(p, fp, v, "X-Ray service names", checkName("X-Ray service"))
 			t.AllXrayServices = all

@@ -275,7 +275,7 @@ func TestDecodeReportsOneProblem(t *testing.T) {
 		"key not kebab-case": {`{"PyTorch": {"accountId": "123456789012", "roleName": "r"}}`,
 			"awsAccounts.PyTorch", `key "PyTorch" must be lowercase letters and digits joined by '-'`},
 		"account not a map": {`{"a": "391835788720"}`,
-			"awsAccounts.a", `must be an AWS account ({accountId, partition, regions, roleName, tags, logs, metrics, resources, traces}), got the string "391835788720"`},
+			"awsAccounts.a", `must be an AWS account ({accountId, partition, regions, roleName, externalId, tags, logs, metrics, resources, traces}), got the string "391835788720"`},
 		"section a list": {`[{"accountId": "391835788720"}]`,
 			"awsAccounts", "must be a map of account key to AWS account ({accountId, roleName, ...}), got a list"},
 		"section not JSON": {`pytorch`,

@@ -20,8 +20,10 @@ const (
 //
 // The role's external id is left out: unset, the provider keeps the one
 // Datadog generated, and it need not be copied into the stack file. An
-// account authenticated by access keys is refused: the stack supports role
-// delegation only.
+// account the stack cannot express is refused, as FromAPI refuses it: one
+// authenticated by access keys (the stack supports role delegation only),
+// or one with metric name filters (the stack has none, and would remove
+// them).
 func FromTerraform(attrs map[string]any) (key string, entry map[string]any, err error) {
 	id, _ := attrs["id"].(string)
 	if id == "" {
@@ -130,10 +132,17 @@ func tfLogs(attrs, entry map[string]any) error {
 	return nil
 }
 
+// errMetricNameFilters refuses an account with metric name filters, which
+// the stack does not express: an entry without them would remove them.
+var errMetricNameFilters = errors.New("it has metric name filters, which this stack does not express (adopting it would remove them): set them aside in Datadog, or write the entry by hand")
+
 func tfMetrics(attrs, entry map[string]any) error {
 	mc, ok, err := block(attrs["metrics_config"], "metrics_config")
 	if err != nil || !ok {
 		return err
+	}
+	if set(mc["metric_name_filters"]) {
+		return errMetricNameFilters
 	}
 	metrics := map[string]any{}
 	copyBools(mc, metrics, map[string]string{
@@ -285,6 +294,21 @@ func tagFilters(v any, keyAttr, name string) (map[string]any, error) {
 		out[k] = tags
 	}
 	return out, nil
+}
+
+// set says whether a state attribute holds something: not null, and not
+// an empty list or block. A value of an unexpected type counts, so that
+// it is refused rather than dropped.
+func set(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return false
+	case []any:
+		return len(x) > 0
+	case map[string]any:
+		return len(x) > 0
+	}
+	return true
 }
 
 // copyBools copies the booleans the state has, renamed; null ones are left

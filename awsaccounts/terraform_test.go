@@ -191,6 +191,16 @@ func TestFromTerraformRoundTrips(t *testing.T) {
 				a.Traces = awsaccounts.Traces{AllXrayServices: true}
 			},
 		},
+		"no metric name filters: an empty list": {
+			edit:  func(s obj) { s["metrics_config"].(obj)["metric_name_filters"] = []any{} },
+			entry: func(e obj) {},
+			want:  func(a *awsaccounts.Account) {},
+		},
+		"no metric name filters: null": {
+			edit:  func(s obj) { s["metrics_config"].(obj)["metric_name_filters"] = nil },
+			entry: func(e obj) {},
+			want:  func(a *awsaccounts.Account) {},
+		},
 		"collection off, null booleans left to the defaults": {
 			edit: func(s obj) {
 				s["metrics_config"].(obj)["enabled"] = false
@@ -267,6 +277,14 @@ func TestFromTerraformRefuses(t *testing.T) {
 		"a log tag filter not a block": {func(s obj) {
 			s["logs_config"] = obj{"lambda_forwarder": obj{"log_source_config": obj{"tag_filters": []any{"s3"}}}}
 		}, "log_source_config.tag_filters[0] is not a block"},
+		// FromAPI refuses them too (TestFromAPIErrors): an entry without
+		// them would remove them.
+		"metric name filters": {func(s obj) {
+			s["metrics_config"].(obj)["metric_name_filters"] = []any{obj{"namespace": "AWS/EC2", "include_only": []any{"aws.ec2.cpu*"}, "exclude_only": nil}}
+		}, "(account 391835788720): it has metric name filters, which this stack does not express (adopting it would remove them)"},
+		"metric name filters as one block": {func(s obj) {
+			s["metrics_config"].(obj)["metric_name_filters"] = obj{"namespace": "AWS/EC2", "exclude_only": []any{"aws.ec2.network*"}}
+		}, "it has metric name filters"},
 		"X-Ray services not a list": {func(s obj) {
 			s["traces_config"] = obj{"xray_services": obj{"include_only": "api"}}
 		}, "traces_config.xray_services.include_only is not a list"},

@@ -2,6 +2,7 @@ package dashboards
 
 import (
 	"bytes"
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -31,6 +32,16 @@ var layoutTypes = []string{Ordered, Free}
 // OrderedColumns is the width of an ordered dashboard's grid: a widget of
 // it must fit, x + width at most this.
 const OrderedColumns = 12
+
+// Bounds of a widget's whole numbers, in grid units (a title size in
+// points): a position from 0, a size from 1, and at most the 32-bit
+// integers the provider takes.
+const (
+	minPosition  = 0
+	minSize      = 1
+	minTitleSize = 1
+	maxWhole     = math.MaxInt32
+)
 
 // Dashboard is a Datadog dashboard managed here, in one of two forms:
 // structured (Title, Description, LayoutType, Widgets, Tags), registered as
@@ -131,15 +142,127 @@ var (
 		"name,asc", "name,desc", "group,asc", "group,desc", "status,asc", "status,desc",
 		"tags,asc", "tags,desc", "triggered,asc", "triggered,desc", "priority,asc", "priority,desc",
 	}
-	// teamTag is the one tag form Datadog takes on a dashboard.
-	teamTag = regexp.MustCompile(`^team:\S+$`)
+	// teamTag is the one tag form Datadog takes on a dashboard: team: and
+	// a name without spaces ([\t\n\f\r ] is RE2's \s, written out so
+	// that the schema's ECMA-262 reads the same).
+	teamTag = regexp.MustCompile(`^team:[^\t\n\f\r ]+$`)
+)
+
+// notBlank is what the schema can say of a title that is not blank
+// (NonEmpty): a character other than an ASCII space. (\S would not do: to
+// ECMA-262 U+FEFF is a space, and strings.TrimSpace keeps it.)
+const notBlank = `[^ \t\n\v\f\r]`
+
+// jsonObject is what a string of JSON holding an object starts with,
+// after JSON's spaces: the schema's check of the json field's string form
+// (the decoder parses it).
+const jsonObject = `^[ \t\n\r]*\{`
+
+// notes are what the reference says of the section beyond its fields.
+//
+//go:embed notes.md
+var notes string
+
+// Spec declares the dashboards section: the decoder, the stack file's
+// JSON Schema and the reference (docs/configuration.md) are made from it.
+var Spec = &kit.Spec{
+	Notes: notes,
+	Title: "Dashboards", Kind: kit.Map, KeyPattern: kit.KeyPattern, Default: map[string]any{},
+	Doc: "Datadog dashboards by key; the key is the dashboard's logical name. A dashboard is written in one of two forms: **structured** (title, layout, monitor summary widgets), registered as a `datadog.Dashboard`, or, for a dashboard built in the Datadog UI, **by its JSON** (`json`), registered as a `datadog.DashboardJson`. An entry is one or the other: `json` with any structured field is an error. Titles are unique across both forms, as `ddstack import` matches Terraform's dashboards on their title.",
+	Values: &kit.Spec{Title: "a dashboard", AnyOf: []*kit.Spec{structuredSpec, jsonSpec},
+		Doc: "A structured dashboard, or a dashboard by its JSON."},
+}
+
+// importIDSpec is the importId of both forms.
+var importIDSpec = ImportID.Spec("the dashboard's id, `abc-def-ghi` as in its URL (both forms)")
+
+// structuredSpec declares the structured form.
+var structuredSpec = &kit.Spec{Title: "a structured dashboard", Kind: kit.Object,
+	Doc: "A dashboard written field by field, its widgets monitor summaries; registered as a `datadog.Dashboard`.",
+	Fields: []*kit.Spec{
+		{Name: "title", Kind: kit.String, Required: true, Pattern: notBlank, PatternDoc: "not empty",
+			Doc: "The dashboard's title. Unique across the dashboards of both forms."},
+		{Name: "description", Kind: kit.String, Default: "",
+			Doc: "Shown under the title. Always sent."},
+		{Name: "layoutType", Kind: kit.String, Required: true, Enum: layoutTypes,
+			Doc: "`free`: every widget sits at its own `layout`, which each widget must then have. `ordered`: a " + fmt.Sprint(OrderedColumns) + "-column grid; give every widget a layout (sent as `reflowType: fixed`) or none (`auto`)."},
+		{Name: "widgets", Kind: kit.List, Default: []any{}, Items: widgetSpec,
+			Doc: "The widgets, in order. Always sent, so that a widget added in the UI shows as drift. The monitor summary is the one widget kind the structured form expresses; for any other, write the dashboard by its JSON."},
+		{Name: "tags", Kind: kit.List, Default: []any{},
+			Items: &kit.Spec{Kind: kit.String, Pattern: teamTag.String(), PatternDoc: "team:<name>"},
+			Doc:   "`team:<name>` tags, each once: the only tags Datadog takes on a dashboard. Always sent."},
+		importIDSpec,
+	}}
+
+// widgetSpec declares a structured dashboard's widget.
+var widgetSpec = &kit.Spec{Title: "a widget", Kind: kit.Object,
+	Doc: "A widget: a monitor summary, and where it sits.",
+	Fields: []*kit.Spec{
+		{Name: "monitorSummary", Kind: kit.Object, Required: true, Title: "a monitor summary", Fields: summarySpecs,
+			Doc: "A monitor summary (the provider's `manageStatusDefinition`), the one widget kind the structured form expresses. Every field is sent, defaults included, so that a change made in the UI shows as drift; the defaults are the widget as the Datadog UI creates it."},
+		{Name: "layout", Kind: kit.Object, Title: "a layout", DefaultDoc: "unset", Fields: layoutSpecs,
+			Doc: "Where the widget sits and its size, in whole grid units. Required on a `free` dashboard. On an `ordered` one, every widget has a layout (fixed reflow) or none does (auto reflow), and `x + width` is at most " + fmt.Sprint(OrderedColumns) + "."},
+	}}
+
+// summarySpecs declare a monitor summary's fields, defaults from
+// DefaultMonitorSummary.
+var summarySpecs = []*kit.Spec{
+	{Name: "title", Kind: kit.String, Default: DefaultMonitorSummary.Title, Doc: "The widget's title."},
+	{Name: "titleSize", Kind: kit.Integer, Default: DefaultMonitorSummary.TitleSize, Min: kit.Bound(minTitleSize), Max: kit.Bound(maxWhole),
+		Doc: "Its size (sent as a string, `\"16\"`, as the provider takes it)."},
+	{Name: "titleAlign", Kind: kit.String, Enum: titleAligns, Default: DefaultMonitorSummary.TitleAlign, Doc: "Its alignment."},
+	{Name: "query", Kind: kit.String, Default: DefaultMonitorSummary.Query,
+		Doc: "Which monitors, as in the Manage Monitors search (`tag:team:infra`); `\"\"` is every monitor."},
+	{Name: "summaryType", Kind: kit.String, Enum: summaryTypes, Default: DefaultMonitorSummary.SummaryType,
+		Doc: "One row per monitor (`monitors`), per monitor group (`groups`), or both (`combined`)."},
+	{Name: "displayFormat", Kind: kit.String, Enum: displayFormats, Default: DefaultMonitorSummary.DisplayFormat,
+		Doc: "The counts by status (`counts`), the list of monitors (`list`), or both (`countsAndList`)."},
+	{Name: "colorPreference", Kind: kit.String, Enum: colorPreferences, Default: DefaultMonitorSummary.ColorPreference,
+		Doc: "What the status colours: the `text`, or the `background`."},
+	{Name: "hideZeroCounts", Kind: kit.Bool, Default: DefaultMonitorSummary.HideZeroCounts, Doc: "Hide the statuses no monitor has."},
+	{Name: "showLastTriggered", Kind: kit.Bool, Default: DefaultMonitorSummary.ShowLastTriggered, Doc: "Show when each monitor last triggered."},
+	{Name: "showPriority", Kind: kit.Bool, Default: DefaultMonitorSummary.ShowPriority, Doc: "Show the priority column."},
+	{Name: "sort", Kind: kit.String, Enum: sorts, Default: DefaultMonitorSummary.Sort,
+		Doc: "The order of the list: worst status first by default."},
+}
+
+// layoutSpecs declare a layout's fields.
+var layoutSpecs = []*kit.Spec{
+	{Name: "x", Kind: kit.Integer, Required: true, Min: kit.Bound(minPosition), Max: kit.Bound(maxWhole), Doc: "The column of its left edge, from 0."},
+	{Name: "y", Kind: kit.Integer, Required: true, Min: kit.Bound(minPosition), Max: kit.Bound(maxWhole), Doc: "The row of its top edge, from 0."},
+	{Name: "width", Kind: kit.Integer, Required: true, Min: kit.Bound(minSize), Max: kit.Bound(maxWhole), Doc: "Its width, in columns."},
+	{Name: "height", Kind: kit.Integer, Required: true, Min: kit.Bound(minSize), Max: kit.Bound(maxWhole), Doc: "Its height, in rows."},
+}
+
+// jsonSpec declares the form by its JSON.
+var jsonSpec = &kit.Spec{Title: "a dashboard by its JSON", Kind: kit.Object,
+	Doc: "A dashboard built in the Datadog UI, brought into code by its JSON; registered as a `datadog.DashboardJson`.",
+	Fields: []*kit.Spec{
+		{Name: "json", Required: true, AnyOf: []*kit.Spec{
+			{Kind: kit.Object, Title: "the JSON, as YAML"},
+			{Kind: kit.String, Title: "a string of JSON", Pattern: jsonObject, PatternDoc: "a JSON object"},
+		},
+			Doc: "The dashboard as Datadog exports it from the UI (its settings menu, *Export dashboard JSON*), pasted as YAML or as a string of JSON. It must have a non-empty `title` (unique across the dashboards of both forms) and a `layout_type` (`ordered` or `free`). Sent as compact JSON, keys as given (a string keeps its key order). `ddstack import` derives the structured form from Terraform's state when every widget of the dashboard is a monitor summary; a dashboard with any other widget, or with template variables, a notify list or restricted roles, cannot be derived from Terraform's attributes: export its JSON from the Datadog UI and put it here, with the `importId` the error names."},
+		importIDSpec,
+	}}
+
+// The decoder's views of the declarations: an entry has the fields of
+// both forms, none required (which are depends on the form, and Decode
+// says what a form misses); a widget's monitorSummary is required, but
+// missing it is reported with the remedy.
+var (
+	entryFields  = kit.Lenient("a dashboard", structuredSpec, jsonSpec)
+	widgetFields = kit.Lenient(widgetSpec.Title, widgetSpec)
 )
 
 const (
-	what       = "a dashboard ({title, description, layoutType, widgets, tags}, or {json} exported from the Datadog UI)"
 	jsonWhat   = "the dashboard's JSON as the Datadog UI exports it (an object, or a string of JSON)"
 	jsonRemedy = "export the dashboard's JSON from the Datadog UI and put it under json"
 )
+
+// what describes an entry in messages: "a dashboard ({title, description,
+// layoutType, widgets, tags}, or {json} exported from the Datadog UI)".
+var what = "a dashboard (" + structuredSpec.FieldSet() + ", or " + jsonSpec.FieldSet() + " exported from the Datadog UI)"
 
 // Decode decodes and validates the dashboards section, reporting every
 // problem to p. An absent section is no dashboards.
@@ -148,7 +271,11 @@ func Decode(p *kit.Problems, raw string, present bool) map[string]Dashboard {
 	titles := map[string]string{}
 	for _, e := range p.Entries(Section, raw, present, "dashboard key to dashboard") {
 		key, path := e.Key, e.Path
-		entry, _ := e.Value.(map[string]any)
+		entry, isMap := e.Value.(map[string]any)
+		if !isMap {
+			p.Add(path, "must be %s, got %s", what, kit.Describe(e.Value))
+			continue
+		}
 		_, hasJSON := entry["json"]
 		d := Dashboard{Widgets: []Widget{}, Tags: []string{}}
 		var widgets []any
@@ -170,13 +297,13 @@ func Decode(p *kit.Problems, raw string, present bool) map[string]Dashboard {
 					widgets = l
 					return
 				}
-				p.Add(fp, "must be a list of widgets ({monitorSummary, layout}), got %s", kit.Describe(v))
+				p.Add(fp, "must be a list of widgets (%s), got %s", widgetSpec.FieldSet(), kit.Describe(v))
 			})},
 			{Name: "tags", Decode: structured(func(fp string, v any) { decodeTags(p, fp, v, &d.Tags) })},
 			{Name: "json", Decode: func(fp string, v any) { decodeJSON(p, fp, v, &d) }},
 			ImportID.Field(p, &d.ImportID),
 		}
-		if !p.Object(path, e.Value, what, fields) {
+		if !p.Object(path, e.Value, entryFields, fields) {
 			continue
 		}
 		titlePath := path + ".json.title"
@@ -304,7 +431,7 @@ func decodeWidgets(p *kit.Problems, path string, list []any, layoutType string) 
 		wp := fmt.Sprintf("%s[%d]", path, i)
 		w := Widget{MonitorSummary: DefaultMonitorSummary}
 		var hasSummary bool
-		if !p.Object(wp, item, "a widget ({monitorSummary, layout})", []kit.Field{
+		if !p.Object(wp, item, widgetFields, []kit.Field{
 			{Name: "monitorSummary", Decode: func(fp string, v any) { hasSummary = true; decodeSummary(p, fp, v, &w.MonitorSummary) }},
 			{Name: "layout", Decode: func(fp string, v any) { w.Layout = decodeLayout(p, fp, v) }},
 		}) {
@@ -339,9 +466,9 @@ func decodeWidgets(p *kit.Problems, path string, list []any, layoutType string) 
 
 // decodeSummary decodes a monitor summary over its defaults.
 func decodeSummary(p *kit.Problems, path string, v any, s *MonitorSummary) {
-	p.Object(path, v, "a monitor summary ({title, titleSize, titleAlign, query, summaryType, displayFormat, colorPreference, hideZeroCounts, showLastTriggered, showPriority, sort})", []kit.Field{
+	p.Object(path, v, widgetSpec.Field("monitorSummary"), []kit.Field{
 		{Name: "title", Decode: func(fp string, v any) { p.String(fp, v, &s.Title) }},
-		{Name: "titleSize", Decode: func(fp string, v any) { atLeast(p, fp, v, 1, &s.TitleSize) }},
+		{Name: "titleSize", Decode: func(fp string, v any) { atLeast(p, fp, v, minTitleSize, &s.TitleSize) }},
 		{Name: "titleAlign", Decode: func(fp string, v any) { p.Enum(fp, v, titleAligns, &s.TitleAlign) }},
 		{Name: "query", Decode: func(fp string, v any) { p.String(fp, v, &s.Query) }},
 		{Name: "summaryType", Decode: func(fp string, v any) { p.Enum(fp, v, summaryTypes, &s.SummaryType) }},
@@ -359,19 +486,19 @@ func decodeSummary(p *kit.Problems, path string, v any, s *MonitorSummary) {
 func decodeLayout(p *kit.Problems, path string, v any) *Layout {
 	var l Layout
 	before := p.Len()
-	if !p.Object(path, v, "a layout ({x, y, width, height})", []kit.Field{
-		{Name: "x", Required: true, Decode: func(fp string, v any) { atLeast(p, fp, v, 0, &l.X) }},
-		{Name: "y", Required: true, Decode: func(fp string, v any) { atLeast(p, fp, v, 0, &l.Y) }},
-		{Name: "width", Required: true, Decode: func(fp string, v any) { atLeast(p, fp, v, 1, &l.Width) }},
-		{Name: "height", Required: true, Decode: func(fp string, v any) { atLeast(p, fp, v, 1, &l.Height) }},
+	if !p.Object(path, v, widgetSpec.Field("layout"), []kit.Field{
+		{Name: "x", Decode: func(fp string, v any) { atLeast(p, fp, v, minPosition, &l.X) }},
+		{Name: "y", Decode: func(fp string, v any) { atLeast(p, fp, v, minPosition, &l.Y) }},
+		{Name: "width", Decode: func(fp string, v any) { atLeast(p, fp, v, minSize, &l.Width) }},
+		{Name: "height", Decode: func(fp string, v any) { atLeast(p, fp, v, minSize, &l.Height) }},
 	}) || p.Len() != before {
 		return nil
 	}
 	return &l
 }
 
-// atLeast decodes a whole number of at least lo (and at most the 32-bit
-// integers the provider takes).
+// atLeast decodes a whole number of at least lo (and at most maxWhole,
+// the 32-bit integers the provider takes).
 func atLeast(p *kit.Problems, path string, v any, lo int, out *int) {
 	if n, isNum := v.(json.Number); isNum {
 		if i, err := n.Int64(); err == nil && i < int64(lo) {
@@ -379,5 +506,5 @@ func atLeast(p *kit.Problems, path string, v any, lo int, out *int) {
 			return
 		}
 	}
-	p.Int(path, v, lo, math.MaxInt32, out)
+	p.Int(path, v, lo, maxWhole, out)
 }

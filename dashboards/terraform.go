@@ -36,7 +36,8 @@ var unexpressed = []string{"template_variable", "template_variable_preset", "not
 // in kebab-case, with importId its id. Only a dashboard whose widgets are
 // all monitor summaries (manage_status_definition) has a structured form;
 // any other has an error saying to export its JSON from the Datadog UI and
-// put it under json, as Terraform's attributes are not that JSON.
+// put it under json, as Terraform's attributes are not that JSON. The entry
+// is checked with Decode: one the stack would refuse is an error too.
 func FromTerraform(attrs map[string]any) (string, map[string]any, error) {
 	title, _ := attrs["title"].(string)
 	id := scalar(attrs["id"])
@@ -107,6 +108,12 @@ func FromTerraform(attrs map[string]any) (string, map[string]any, error) {
 		"widgets":     widgets,
 		"tags":        tags,
 		"importId":    id,
+	}
+	// The entry must decode as it will in the stack: what Decode refuses
+	// (a tag other than team:<name>, a widget wider than an ordered grid,
+	// a sort Datadog no longer takes) is reported here rather than written.
+	if err := validate(key, entry); err != nil {
+		return "", nil, fmt.Errorf("datadog_dashboard %q cannot be written as config: %w", title, err)
 	}
 	return key, entry, nil
 }

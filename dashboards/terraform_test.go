@@ -205,6 +205,25 @@ func TestFromTerraformRefuses(t *testing.T) {
 				{` + summary + `, "widget_layout": [{"x": 0, "y": 0, "width": "6", "height": 2}]}]}`,
 			want: `datadog_dashboard "CI Health": widget[0]: widget_layout has no number width`,
 		},
+		// What the stack's Decode refuses is an error, not an entry.
+		"a tag Datadog takes only as team:<name>": {
+			state: `{"id": "abc-def-ghi", "title": "CI Health", "layout_type": "free", "tags": ["env:prod"], "widget": []}`,
+			want:  `datadog_dashboard "CI Health" cannot be written as config: dashboards.ci-health.tags[0]: "env:prod" is not a team:<name> tag`,
+		},
+		"a widget wider than an ordered grid": {
+			state: `{"id": "abc-def-ghi", "title": "CI Health", "layout_type": "ordered", "widget": [
+				{` + summary + `, "widget_layout": [{"x": 6, "y": 0, "width": 8, "height": 2}]}]}`,
+			want: `cannot be written as config: dashboards.ci-health.widgets[0].layout: x + width is 14; an ordered dashboard's grid is 12 columns wide`,
+		},
+		"a sort the config does not know": {
+			state: `{"id": "abc-def-ghi", "title": "CI Health", "layout_type": "free", "widget": [
+				{"manage_status_definition": [{"query": "", "sort": "muted,asc"}], "widget_layout": [{"x": 0, "y": 0, "width": 6, "height": 2}]}]}`,
+			want: `cannot be written as config: dashboards.ci-health.widgets[0].monitorSummary.sort: "muted,asc" is not one of`,
+		},
+		"no layout type": {
+			state: `{"id": "abc-def-ghi", "title": "CI Health", "widget": []}`,
+			want:  `cannot be written as config: dashboards.ci-health.layoutType: "" is not one of ordered, free`,
+		},
 		"no title": {
 			state: `{"id": "abc-def-ghi", "title": "  ", "layout_type": "free"}`,
 			want:  "datadog_dashboard abc-def-ghi has no title",

@@ -80,8 +80,22 @@ type Monitor struct {
 // five minutes the original monitors count over.
 const DefaultWindow = "5m"
 
+// DefaultComparator alerts when the value rises above the thresholds.
+const DefaultComparator = ">"
+
+// The bounds the decoder and the schema hold the numeric options to.
+const (
+	// maxRenotifyInterval is a year, in minutes.
+	maxRenotifyInterval = 525600
+	// maxEvaluationDelay is a day, in seconds.
+	maxEvaluationDelay = 86400
+	// Priorities run from 1 (the highest) to 5.
+	minPriority = 1
+	maxPriority = 5
+)
+
 var (
-	comparators   = []string{">", ">=", "<", "<="}
+	comparators   = []string{DefaultComparator, ">=", "<", "<="}
 	onMissingData = []string{"default", "show_no_data", "show_and_notify_no_data", "resolve"}
 	windowPattern = regexp.MustCompile(`^[1-9][0-9]*[mhd]$`)
 	// comparisonAtEnd is a query that ends in a comparison of its own (or
@@ -91,6 +105,73 @@ var (
 	comparisonAtEnd = regexp.MustCompile(`(?:[<>]=?|[=!]=|=)\s*(?:[-+]?\s*(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)?\s*$`)
 )
 
+// notEmpty is what the schema says of a text the decoder refuses when it
+// is empty or only spaces.
+const notEmpty = `\S`
+
+// Spec declares the monitors section: the decoder, the stack file's JSON
+// Schema and the reference (docs/configuration.md) are made from it.
+var Spec = &kit.Spec{
+	Title: "Monitors", Kind: kit.Map, KeyPattern: kit.KeyPattern, Default: map[string]any{},
+	Doc: "Datadog monitors by key; the key is the monitor's logical name. The comparison at the end of the query and " +
+		"`monitorThresholds` are both rendered from `comparator` and `critical`, so the two cannot disagree. " +
+		"`locked` and `restrictedRoles` are never set: both are deprecated.",
+	Values: &kit.Spec{Title: "a monitor", Kind: kit.Object,
+		Fields: []*kit.Spec{
+			{Name: "name", Kind: kit.String, Required: true, Pattern: notEmpty, PatternDoc: "not empty",
+				Doc: "The monitor's title in Datadog. Unique."},
+			{Name: "kind", Kind: kit.String, Required: true, Enum: kinds,
+				Doc: "What the monitor evaluates: `metric` registers a `query alert` on `query`; `event` an `event-v2 alert` and `log` a `log alert`, both counting what `search` finds over `window`."},
+			{Name: "query", Kind: kit.String, Pattern: notEmpty, PatternDoc: "not empty", DefaultDoc: "none (required for `metric`)",
+				Doc: "A metric monitor's query up to the comparison: `sum(last_5m):max:aws.sqs.number_of_messages_sent{queuename:my-queue}.as_count()`. " +
+					"The comparison is rendered from `comparator` and `critical`, so a query that ends with its own (`> 5`) is an error. Metric monitors only, and required there."},
+			{Name: "search", Kind: kit.String, Pattern: notEmpty, PatternDoc: "not empty", DefaultDoc: "none (required for `event` and `log`)",
+				Doc: "An event or log monitor's search: `source:amazon_sns @title:\"ALI ValidationException Detected\"`. " +
+					"Rendered as `events(\"…\").rollup(\"count\").last(\"<window>\")` (`logs(…)` for a log monitor). Event and log monitors only, and required there."},
+			{Name: "window", Kind: kit.String, Pattern: windowPattern.String(), PatternDoc: "a whole number of minutes, hours or days: 5m, 1h, 1d", Default: DefaultWindow,
+				Doc: "The window an event or log monitor counts over (`5m`, `1h`, `1d`). Event and log monitors only: a metric query carries its own window, as `sum(last_5m):…`."},
+			{Name: "comparator", Kind: kit.String, Enum: comparators, Default: DefaultComparator,
+				Doc: "How the value compares with the thresholds: `>` and `>=` alert above them, `<` and `<=` below."},
+			{Name: "critical", Kind: kit.Number, Required: true,
+				Doc: "The alert threshold; the query's comparison is rendered from it and `comparator`."},
+			{Name: "warning", Kind: kit.Number, DefaultDoc: "unset",
+				Doc: "The warning threshold: short of `critical` in the comparator's direction (below it for `>` and `>=`, above it for `<` and `<=`)."},
+			{Name: "criticalRecovery", Kind: kit.Number, DefaultDoc: "unset",
+				Doc: "The value at which an alert recovers: short of `critical` in the comparator's direction."},
+			{Name: "warningRecovery", Kind: kit.Number, DefaultDoc: "unset",
+				Doc: "The value at which a warning recovers: short of `warning` in the comparator's direction; it needs `warning`."},
+			{Name: "message", Kind: kit.String, Required: true, Pattern: notEmpty, PatternDoc: "not empty",
+				Doc: "What the responder reads. The handles of the `notify` channels are appended, one a line."},
+			{Name: "notify", Kind: kit.List, Default: []any{}, Items: &kit.Spec{Kind: kit.String, Pattern: kit.KeyPattern, PatternDoc: "a channel key"},
+				Doc: "Who is notified: keys of `channels`, `slackChannels` or `webhooks`, each once, in the order their handles are written."},
+			{Name: "renotifyInterval", Kind: kit.Integer, Min: kit.Bound(0), Max: kit.Bound(maxRenotifyInterval), DefaultDoc: "unset (Datadog's: never)",
+				Doc: "Minutes after which a monitor that stays alerting notifies again; `0` is sent, and means never."},
+			{Name: "evaluationDelay", Kind: kit.Integer, Min: kit.Bound(0), Max: kit.Bound(maxEvaluationDelay), Default: 0,
+				Doc: "Seconds to wait for late data before evaluating (edge logs arrive up to a minute late); `0` evaluates at once, and is not sent."},
+			{Name: "onMissingData", Kind: kit.String, Enum: onMissingData, DefaultDoc: "left to Datadog",
+				Doc: "What a window without data means (`resolve`: it resolves the alert). Not with `notifyNoData`, its older form."},
+			{Name: "notifyNoData", Kind: kit.Bool, DefaultDoc: "unset (Datadog's: false)",
+				Doc: "Notify when data stops. Datadog refuses it together with `onMissingData`: keep that one."},
+			{Name: "notifyAudit", Kind: kit.Bool, DefaultDoc: "unset (Datadog's: false)",
+				Doc: "Notify the channels of changes made to the monitor."},
+			{Name: "requireFullWindow", Kind: kit.Bool, Default: false,
+				Doc: "Evaluate only full windows of data; false, so that sparse metrics still evaluate."},
+			{Name: "includeTags", Kind: kit.Bool, Default: true,
+				Doc: "Put the triggering tags in the notification's title, as Datadog does by default."},
+			{Name: "tags", Kind: kit.List, Default: []any{}, Items: &kit.Spec{Kind: kit.String},
+				Doc: "The monitor's tags. Always sent, `[]` when none, so the stack owns them: a tag added in the Datadog UI shows as drift and is removed, as is a tag left from the Terraform era."},
+			{Name: "priority", Kind: kit.Integer, Min: kit.Bound(minPriority), Max: kit.Bound(maxPriority), DefaultDoc: "unset",
+				Doc: "The monitor's priority, from 1 (the highest) to 5."},
+			ImportID.Spec("the monitor's numeric id, quoted (`\"12345678\"`)"),
+		},
+		When: []kit.When{
+			{Field: "kind", Is: []string{Metric}, Require: []string{"query"}, Forbid: []string{"search", "window"}},
+			{Field: "kind", Is: []string{Event, Log}, Require: []string{"search"}, Forbid: []string{"query"}},
+			{Field: "onMissingData", Is: onMissingData, Forbid: []string{"notifyNoData"}},
+		},
+	},
+}
+
 // Decode decodes and validates the monitors section, resolving `notify`
 // against the channels, and reports every problem to p. An absent section
 // is no monitors.
@@ -99,15 +180,15 @@ func Decode(p *kit.Problems, raw string, present bool, channels map[string]strin
 	names := map[string]string{}
 	for _, e := range p.Entries(Section, raw, present, "monitor key to monitor") {
 		key, path := e.Key, e.Path
-		mon := Monitor{Window: DefaultWindow, Comparator: ">", IncludeTags: true, Tags: []string{}}
+		mon := Monitor{Window: DefaultWindow, Comparator: DefaultComparator, IncludeTags: true, Tags: []string{}}
 		hasCritical := false
 		fields := []kit.Field{
-			{Name: "name", Required: true, Decode: func(fp string, v any) {
+			{Name: "name", Decode: func(fp string, v any) {
 				if p.String(fp, v, &mon.Name) && p.Printable(fp, mon.Name, false) {
 					p.NonEmpty(fp, mon.Name)
 				}
 			}},
-			{Name: "kind", Required: true, Decode: func(fp string, v any) { p.Enum(fp, v, kinds, &mon.Kind) }},
+			{Name: "kind", Decode: func(fp string, v any) { p.Enum(fp, v, kinds, &mon.Kind) }},
 			{Name: "query", Decode: func(fp string, v any) {
 				if p.String(fp, v, &mon.Query) {
 					p.Printable(fp, mon.Query, true)
@@ -124,11 +205,11 @@ func Decode(p *kit.Problems, raw string, present bool, channels map[string]strin
 				}
 			}},
 			{Name: "comparator", Decode: func(fp string, v any) { p.Enum(fp, v, comparators, &mon.Comparator) }},
-			{Name: "critical", Required: true, Decode: func(fp string, v any) { hasCritical = p.Number(fp, v, &mon.Critical) }},
+			{Name: "critical", Decode: func(fp string, v any) { hasCritical = p.Number(fp, v, &mon.Critical) }},
 			{Name: "warning", Decode: func(fp string, v any) { p.OptNumber(fp, v, &mon.Warning) }},
 			{Name: "criticalRecovery", Decode: func(fp string, v any) { p.OptNumber(fp, v, &mon.CriticalRecovery) }},
 			{Name: "warningRecovery", Decode: func(fp string, v any) { p.OptNumber(fp, v, &mon.WarningRecovery) }},
-			{Name: "message", Required: true, Decode: func(fp string, v any) {
+			{Name: "message", Decode: func(fp string, v any) {
 				if p.String(fp, v, &mon.Message) && p.Printable(fp, mon.Message, true) {
 					p.NonEmpty(fp, mon.Message)
 				}
@@ -136,24 +217,26 @@ func Decode(p *kit.Problems, raw string, present bool, channels map[string]strin
 			{Name: "notify", Decode: func(fp string, v any) { mon.Notify = p.Notify(fp, v, channels) }},
 			{Name: "renotifyInterval", Decode: func(fp string, v any) {
 				var n int
-				if p.Int(fp, v, 0, 525600, &n) {
+				if p.Int(fp, v, 0, maxRenotifyInterval, &n) {
 					mon.RenotifyInterval = &n
 				}
 			}},
-			{Name: "evaluationDelay", Decode: func(fp string, v any) { p.Int(fp, v, 0, 86400, &mon.EvaluationDelay) }},
+			{Name: "evaluationDelay", Decode: func(fp string, v any) { p.Int(fp, v, 0, maxEvaluationDelay, &mon.EvaluationDelay) }},
 			{Name: "onMissingData", Decode: func(fp string, v any) { p.Enum(fp, v, onMissingData, &mon.OnMissingData) }},
 			{Name: "notifyNoData", Decode: func(fp string, v any) { p.OptBool(fp, v, &mon.NotifyNoData) }},
 			{Name: "notifyAudit", Decode: func(fp string, v any) { p.OptBool(fp, v, &mon.NotifyAudit) }},
 			{Name: "requireFullWindow", Decode: func(fp string, v any) { p.Bool(fp, v, &mon.RequireFullWindow) }},
 			{Name: "includeTags", Decode: func(fp string, v any) { p.Bool(fp, v, &mon.IncludeTags) }},
 			{Name: "tags", Decode: func(fp string, v any) { p.StringList(fp, v, "tags", &mon.Tags) }},
-			{Name: "priority", Decode: func(fp string, v any) { p.Int(fp, v, 1, 5, &mon.Priority) }},
+			{Name: "priority", Decode: func(fp string, v any) { p.Int(fp, v, minPriority, maxPriority, &mon.Priority) }},
 			ImportID.Field(p, &mon.ImportID),
 		}
 		mp, isMap := e.Value.(map[string]any)
-		if !p.Object(path, e.Value, "a monitor ({name, kind, query or search, critical, message, notify, ...})", fields) {
+		if !isMap {
+			p.Add(path, "must be a monitor ({name, kind, query or search, critical, message, notify, ...}), got %s", kit.Describe(e.Value))
 			continue
 		}
+		p.Object(path, mp, Spec.Values, fields)
 		checkKind(p, path, mon, mp)
 		if mon.OnMissingData != "" && mon.NotifyNoData != nil {
 			p.Add(path+".notifyNoData", "goes with onMissingData only in Datadog's older form; keep onMissingData and remove notifyNoData")
@@ -161,7 +244,7 @@ func Decode(p *kit.Problems, raw string, present bool, channels map[string]strin
 		if hasCritical {
 			checkThresholds(p, path, mon)
 		}
-		if isMap && mon.Name != "" {
+		if mon.Name != "" {
 			if other, dup := names[mon.Name]; dup {
 				p.Add(path+".name", "%q is also the name of monitors.%s; monitor names must be unique", mon.Name, other)
 			}

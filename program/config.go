@@ -137,11 +137,16 @@ func decodeDatadog(p *kit.Problems, raw kit.Raw, out *Datadog) {
 			p.Add(KeyAPIURL, "holds a user name or password (the part before @), which the stack file and plans would show in plaintext, and Datadog takes no login there: remove it; the keys are secrets: pulumi config set --secret datadog:apiKey, or export DD_API_KEY and DD_APP_KEY")
 		case err != nil || parsed.Scheme != "https" || parsed.Host == "":
 			p.Add(KeyAPIURL, "must be an https:// address such as https://api.us3.datadoghq.com/, got %q", kit.RedactURL(u))
+		case p.URL(KeyAPIURL, u, kit.URLRule{Schemes: []string{"https"}, Example: "https://api.us3.datadoghq.com/"}) == nil:
+			// The host, port and characters, as every URL of the
+			// config: p.URL has said what is wrong.
+		case !DatadogSite(parsed):
+			// A host that only starts like a site's
+			// (api.datadoghq.com.evil.example) would receive the keys.
+			p.Add(KeyAPIURL, "%q is not the API address of a Datadog site: one of %s (or, for tests, a loopback address such as https://127.0.0.1:8443/)",
+				kit.RedactURL(u), strings.Join(siteURLs(), ", "))
 		default:
-			// The host, port and characters, as every URL of the config.
-			if p.URL(KeyAPIURL, u, kit.URLRule{Schemes: []string{"https"}, Example: "https://api.us3.datadoghq.com/"}) != nil {
-				out.APIURL = u
-			}
+			out.APIURL = u
 		}
 	}
 	for _, k := range []struct {
@@ -206,7 +211,7 @@ func missingSecretsError(missing []string) error {
 	p := &kit.Problems{}
 	for _, name := range missing {
 		p.Add(kit.SecretsKey+"."+name, "not set; pulumi config set --secret --path '%s.%s' (the workflows set it from the repository secret %s)",
-			kit.SecretsKey, name, webhooks.WorkflowSecret(name))
+			kit.SecretsKey, name, kit.EnvName(name))
 	}
 	return p.Err()
 }

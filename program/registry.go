@@ -44,6 +44,9 @@ type Type struct {
 	MatchForm func(string) string
 	// ImportID is the form of its import id, the Terraform state's `id`.
 	ImportID kit.IDForm
+	// Spec declares its section: the decoder's fields, the stack file's
+	// JSON Schema and the reference come from it.
+	Spec *kit.Spec
 
 	decode   func(p *kit.Problems, raw string, present bool, cfg *Config)
 	entries  func(cfg *Config) []Entry
@@ -118,6 +121,14 @@ func noChannels(f func(live.Object) (map[string]any, error)) func(live.Object, m
 	return func(o live.Object, _ map[string]string) (map[string]any, error) { return f(o) }
 }
 
+// EntrySpec is the declaration of the type's entries, nil when it has none.
+func (t Type) EntrySpec() *kit.Spec {
+	if t.Spec == nil {
+		return nil
+	}
+	return t.Spec.Values
+}
+
 // Match is the form a match value of this type is compared in.
 func (t Type) Match(on string) string {
 	if t.MatchForm == nil {
@@ -155,7 +166,7 @@ type registered struct {
 // and one entry here.
 var Types = []Type{
 	{
-		Section: roles.Section, Token: roles.Token, Short: "role",
+		Section: roles.Section, Token: roles.Token, Spec: roles.Spec, Short: "role",
 		Terraform: "datadog_role", MatchOn: []string{"name"}, ImportID: roles.ImportID,
 		decode: func(p *kit.Problems, raw string, present bool, cfg *Config) {
 			cfg.Roles = roles.Decode(p, raw, present)
@@ -172,7 +183,7 @@ var Types = []Type{
 		fromAPI:       noChannels(roles.FromAPI),
 	},
 	{
-		Section: users.Section, Token: users.Token, Short: "user",
+		Section: users.Section, Token: users.Token, Spec: users.Spec, Short: "user",
 		Terraform: "datadog_user", MatchOn: []string{"email"}, MatchForm: users.LookupForm, ImportID: users.ImportID,
 		decode: func(p *kit.Problems, raw string, present bool, cfg *Config) {
 			cfg.Users = users.Decode(p, raw, present, cfg.Roles)
@@ -189,7 +200,7 @@ var Types = []Type{
 		fromAPI:       noChannels(users.FromAPI),
 	},
 	{
-		Section: teams.Section, Token: teams.Token, Short: "team",
+		Section: teams.Section, Token: teams.Token, Spec: teams.Spec, Short: "team",
 		Others:    map[string]string{teams.MembershipToken: "teamMembership"},
 		Terraform: "datadog_team", MatchOn: []string{"handle"}, ImportID: teams.ImportID,
 		decode: func(p *kit.Problems, raw string, present bool, cfg *Config) {
@@ -207,7 +218,7 @@ var Types = []Type{
 		fromAPI:       noChannels(teams.FromAPI),
 	},
 	{
-		Section: slack.Section, Token: slack.Token, Short: "slackChannel",
+		Section: slack.Section, Token: slack.Token, Spec: slack.Spec, Short: "slackChannel",
 		Terraform: "datadog_integration_slack_channel", MatchOn: []string{"account_name", "channel_name"}, ImportID: slack.ImportID,
 		decode: func(p *kit.Problems, raw string, present bool, cfg *Config) {
 			cfg.SlackChannels = slack.Decode(p, raw, present)
@@ -229,7 +240,7 @@ var Types = []Type{
 		fromAPI: noChannels(slack.FromAPI),
 	},
 	{
-		Section: webhooks.Section, Token: webhooks.Token, Short: "webhook",
+		Section: webhooks.Section, Token: webhooks.Token, Spec: webhooks.Spec, Short: "webhook",
 		Terraform: "datadog_webhook", MatchOn: []string{"name"}, ImportID: webhooks.ImportID,
 		decode: func(p *kit.Problems, raw string, present bool, cfg *Config) {
 			cfg.Webhooks = webhooks.Decode(p, raw, present)
@@ -250,7 +261,7 @@ var Types = []Type{
 		},
 	},
 	{
-		Section: monitors.Section, Token: monitors.Token, Short: "monitor",
+		Section: monitors.Section, Token: monitors.Token, Spec: monitors.Spec, Short: "monitor",
 		Terraform: "datadog_monitor", MatchOn: []string{"name"}, ImportID: monitors.ImportID,
 		decode: func(p *kit.Problems, raw string, present bool, cfg *Config) {
 			cfg.Monitors = monitors.Decode(p, raw, present, cfg.Channels)
@@ -266,7 +277,7 @@ var Types = []Type{
 		fromAPI: monitors.FromAPI,
 	},
 	{
-		Section: synthetics.Section, Token: synthetics.Token, Short: "syntheticsTest",
+		Section: synthetics.Section, Token: synthetics.Token, Spec: synthetics.Spec, Short: "syntheticsTest",
 		Terraform: "datadog_synthetics_test", MatchOn: []string{"name"}, ImportID: synthetics.ImportID,
 		decode: func(p *kit.Problems, raw string, present bool, cfg *Config) {
 			cfg.Synthetics = synthetics.Decode(p, raw, present, cfg.Channels)
@@ -282,7 +293,7 @@ var Types = []Type{
 		fromAPI: synthetics.FromAPI,
 	},
 	{
-		Section: dashboards.Section, Token: dashboards.Token, Short: "dashboard",
+		Section: dashboards.Section, Token: dashboards.Token, Spec: dashboards.Spec, Short: "dashboard",
 		Others:    map[string]string{dashboards.JSONToken: "dashboardJson"},
 		Terraform: "datadog_dashboard", MatchOn: []string{"title"}, ImportID: dashboards.ImportID,
 		decode: func(p *kit.Problems, raw string, present bool, cfg *Config) {
@@ -300,7 +311,7 @@ var Types = []Type{
 		fromAPI:       noChannels(dashboards.FromAPI),
 	},
 	{
-		Section: awsaccounts.Section, Token: awsaccounts.Token, Short: "awsAccount",
+		Section: awsaccounts.Section, Token: awsaccounts.Token, Spec: awsaccounts.Spec, Short: "awsAccount",
 		Terraform: "datadog_integration_aws_account", MatchOn: []string{"aws_account_id"}, ImportID: awsaccounts.ImportID,
 		decode: func(p *kit.Problems, raw string, present bool, cfg *Config) {
 			cfg.AWSAccounts = awsaccounts.Decode(p, raw, present)

@@ -34,21 +34,38 @@ type Role struct {
 	ImportID string
 }
 
+// Spec declares the roles section: the decoder, the stack file's JSON
+// Schema and the reference (docs/configuration.md) are made from it.
+var Spec = &kit.Spec{
+	Title: "Roles", Kind: kit.Map, KeyPattern: kit.KeyPattern, Default: map[string]any{},
+	Doc: "Custom Datadog roles by key; the key is the role's logical name. Users refer to a role by its key or its name.",
+	Values: &kit.Spec{Title: "a role", Kind: kit.Object, Fields: []*kit.Spec{
+		{Name: "name", Kind: kit.String, Required: true, Pattern: kit.OneLinePattern, PatternDoc: kit.OneLineDoc,
+			Doc: "The role's display name in Datadog. Unique (case-insensitive); not one of Datadog's own role names (" + strings.Join(BuiltinRoles, ", ") + ")."},
+		{Name: "permissions", Kind: kit.List, Required: true, MinItems: 1,
+			Items: &kit.Spec{Kind: kit.String, Pattern: kit.OneLinePattern, PatternDoc: "a Datadog permission name such as logs_read_data"},
+			Doc:   "Datadog permission names (`logs_read_data`, `monitors_write`, …), each once, resolved to ids by one `getPermissions` lookup per run. An unknown name is an error that lists the closest known names."},
+		{Name: "defaultPermissionsOptOut", Kind: kit.Bool, Default: false,
+			Doc: "`true` removes the restricted permissions every role has by default (such as `dashboards_read`); only then may `permissions` list restricted ones. Always sent to Datadog explicitly."},
+		ImportID.Spec("the role's UUID"),
+	}},
+}
+
 // Decode decodes and validates the roles section (raw as the engine passes
 // it: JSON), reporting every problem to p. An absent section is no roles.
 func Decode(p *kit.Problems, raw string, present bool) map[string]Role {
 	out := map[string]Role{}
 	byName := map[string]string{}
-	for _, e := range p.Entries(Section, raw, present, "role key to role ({name, permissions, defaultPermissionsOptOut})") {
+	for _, e := range p.Entries(Section, raw, present, "role key to "+Spec.Values.Describe()) {
 		key, path := e.Key, e.Path
 		var r Role
-		valid := p.Object(path, e.Value, "a role ({name, permissions, defaultPermissionsOptOut})", []kit.Field{
-			{Name: "name", Required: true, Decode: func(fp string, v any) {
+		valid := p.Object(path, e.Value, Spec.Values, []kit.Field{
+			{Name: "name", Decode: func(fp string, v any) {
 				if p.String(fp, v, &r.Name) {
 					checkName(p, fp, r.Name)
 				}
 			}},
-			{Name: "permissions", Required: true, Decode: func(fp string, v any) {
+			{Name: "permissions", Decode: func(fp string, v any) {
 				p.StringList(fp, v, "Datadog permission names", &r.Permissions)
 				list, isList := v.([]any)
 				if isList && len(list) == 0 {

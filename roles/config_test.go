@@ -76,7 +76,7 @@ func TestDecodeErrors(t *testing.T) {
 		// path is where the problem must be; contains is part of its text.
 		path, contains string
 	}{
-		"section a plain string":  {`readers`, "roles", `must be a map of role key to role ({name, permissions, defaultPermissionsOptOut}), got the string "readers"`},
+		"section a plain string":  {`readers`, "roles", `must be a map of role key to a role ({name, permissions, defaultPermissionsOptOut}), got the string "readers"`},
 		"section a list":          {`[{"name": "R"}]`, "roles", "got a list"},
 		"section null":            {`null`, "roles", "got nothing (null)"},
 		"key not kebab-case":      {`{"Read_Only": {"name": "R", "permissions": ["logs_read_data"]}}`, "roles.Read_Only", "lowercase letters and digits joined by '-'"},

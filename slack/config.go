@@ -1,6 +1,7 @@
 package slack
 
 import (
+	_ "embed"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -66,11 +67,6 @@ var (
 	channelPattern = regexp.MustCompile(`^#[a-z0-9_\-]+$`)
 )
 
-const (
-	what        = "a Slack channel ({account, channel, display})"
-	displayWhat = "display flags ({message, notified, snapshot, tags, muteButtons}, each true or false)"
-)
-
 // Handle is the notification handle of a channel, which monitors and tests
 // write in their messages: @slack-<account>-<channel without '#'>.
 func Handle(c Channel) string {
@@ -94,6 +90,35 @@ func MatchKey(c Channel) string {
 	return c.Account + ":" + c.Channel
 }
 
+// notes are what the reference says of the section beyond its fields.
+//
+//go:embed notes.md
+var notes string
+
+// Spec declares the Slack channels section: the decoder, the stack file's
+// JSON Schema and the reference (docs/configuration.md) are made from it.
+var Spec = &kit.Spec{
+	Notes: notes,
+	Title: "Slack channels", Kind: kit.Map, KeyPattern: kit.KeyPattern, Default: map[string]any{},
+	Doc: "Channels of Datadog's Slack integration by key; the key is the channel's logical name, and a notification channel that monitors and tests list under `notify` (its handle: `@slack-<account>-<channel>`).",
+	Values: &kit.Spec{Title: "a Slack channel", Kind: kit.Object, Fields: []*kit.Spec{
+		{Name: "account", Kind: kit.String, Required: true, Pattern: accountPattern.String(), PatternDoc: "letters, digits, '_', '.' and '-'",
+			Doc: "The Slack workspace's name as Datadog's Slack integration has it (`PyTorch`)."},
+		{Name: "channel", Kind: kit.String, Required: true, Pattern: channelPattern.String(), PatternDoc: "#, then lowercase letters, digits, '_' and '-'",
+			Doc: "The channel's name with its `#` (`\"#pytorch-infra-alerts\"`: quote it, as an unquoted # starts a YAML comment). Unique with its account."},
+		{Name: "display", Kind: kit.Object, Title: "display flags", DefaultDoc: "every part shown",
+			Doc: "What an alert posted there shows; every flag is sent, so a change in the Datadog UI shows as drift.",
+			Fields: []*kit.Spec{
+				{Name: "message", Kind: kit.Bool, Default: true, Doc: "The alert's message."},
+				{Name: "notified", Kind: kit.Bool, Default: true, Doc: "Who was notified."},
+				{Name: "snapshot", Kind: kit.Bool, Default: true, Doc: "The graph snapshot."},
+				{Name: "tags", Kind: kit.Bool, Default: true, Doc: "The scopes the monitor alerted on."},
+				{Name: "muteButtons", Kind: kit.Bool, Default: true, Doc: "Buttons that mute the monitor."},
+			}},
+		ImportID.Spec("`<account>:<#channel>`, as PyTorch:#pytorch-infra-alerts"),
+	}},
+}
+
 // Decode decodes and validates the Slack channels section, reporting every
 // problem to p. An absent section is no channels.
 func Decode(p *kit.Problems, raw string, present bool) map[string]Channel {
@@ -103,17 +128,17 @@ func Decode(p *kit.Problems, raw string, present bool) map[string]Channel {
 	// told apart by case alone.
 	byChannel := map[string]string{}
 	byHandle := map[string]string{}
-	for _, e := range p.Entries(Section, raw, present, "channel key to Slack channel ({account, channel, display})") {
+	for _, e := range p.Entries(Section, raw, present, "channel key to "+Spec.Values.Describe()) {
 		key, path := e.Key, e.Path
 		c := Channel{Display: DefaultDisplay()}
 		accountOK, channelOK := false, false
-		valid := p.Object(path, e.Value, what, []kit.Field{
-			{Name: "account", Required: true, Decode: func(fp string, v any) {
+		valid := p.Object(path, e.Value, Spec.Values, []kit.Field{
+			{Name: "account", Decode: func(fp string, v any) {
 				if p.String(fp, v, &c.Account) {
 					accountOK = checkAccount(p, fp, c.Account)
 				}
 			}},
-			{Name: "channel", Required: true, Decode: func(fp string, v any) {
+			{Name: "channel", Decode: func(fp string, v any) {
 				if v == nil {
 					p.Add(fp, "is null: in YAML an unquoted # starts a comment; quote the name: channel: \"#pytorch-infra-alerts\"")
 					return
@@ -200,7 +225,7 @@ func decodeDisplay(p *kit.Problems, path string, v any, out *Display) {
 	flag := func(name string, dst *bool) kit.Field {
 		return kit.Field{Name: name, Decode: func(fp string, v any) { p.Bool(fp, v, dst) }}
 	}
-	p.Object(path, v, displayWhat, []kit.Field{
+	p.Object(path, v, Spec.Values.Field("display"), []kit.Field{
 		flag("message", &out.Message),
 		flag("notified", &out.Notified),
 		flag("snapshot", &out.Snapshot),

@@ -108,7 +108,7 @@ func TestDecodeSection(t *testing.T) {
 	}{
 		"absent":       {raw: `{"x": 1}`, present: false},
 		"empty":        {raw: `{}`, present: true},
-		"a list":       {raw: `[{"account": "PyTorch"}]`, present: true, contains: "must be a map of channel key to Slack channel ({account, channel, display}), got a list"},
+		"a list":       {raw: `[{"account": "PyTorch"}]`, present: true, contains: "must be a map of channel key to a Slack channel ({account, channel, display}), got a list"},
 		"plain string": {raw: `#pytorch-infra-alerts`, present: true, contains: `got the string "#pytorch-infra-alerts"`},
 		"null":         {raw: `null`, present: true, contains: "got nothing (null)"},
 	}
@@ -177,7 +177,7 @@ func TestDecodeErrors(t *testing.T) {
 		"channel a handle": {entry(`{"account": "PyTorch", "channel": "@slack-PyTorch-infra"}`),
 			"slackChannels.infra.channel", `"@slack-PyTorch-infra" is not a Slack channel name`},
 		"display a list": {ch(`, "display": [{"message": true}]`),
-			"slackChannels.infra.display", "must be display flags ({message, notified, snapshot, tags, muteButtons}, each true or false), got a list"},
+			"slackChannels.infra.display", "must be display flags ({message, notified, snapshot, tags, muteButtons}), got a list"},
 		"display null": {ch(`, "display": null`),
 			"slackChannels.infra.display", "got nothing (null)"},
 		"display flag a string": {ch(`, "display": {"tags": "false"}`),

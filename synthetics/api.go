@@ -242,7 +242,7 @@ func entryOf(o live.Object, t datadogV1.SyntheticsTestDetailsWithoutSteps, chann
 	// one secure variable per secret its request refers to, no more.
 	var secrets []string
 	for _, s := range decoded.Secrets {
-		secrets = append(secrets, VariableName(s))
+		secrets = append(secrets, kit.EnvName(s))
 	}
 	slices.Sort(secrets)
 	if !slices.Equal(secrets, variables) {

@@ -1,6 +1,8 @@
 package synthetics
 
 import (
+	"encoding/json"
+	"errors"
 	"math"
 	"regexp"
 	"strconv"
@@ -67,12 +69,29 @@ const (
 	maxThresholdHours = 24
 )
 
-// thresholdSeconds checks a queue threshold in hours and returns it in
-// whole seconds, as the script compares waits.
-func thresholdSeconds(p *kit.Problems, path string, hours float64) (int, bool) {
+// thresholdSeconds decodes a queue threshold in hours and returns it in
+// whole seconds, as the script compares waits (rounded to the second). A
+// number beyond a float64's range (1e400) is out of range too, not "not a
+// number".
+func thresholdSeconds(p *kit.Problems, path string, v any) (int, bool) {
+	n, isNum := v.(json.Number)
+	if !isNum {
+		var ignored float64
+		p.Number(path, v, &ignored)
+		return 0, false
+	}
+	hours, err := strconv.ParseFloat(n.String(), 64)
+	shown := strconv.FormatFloat(hours, 'g', -1, 64)
+	switch {
+	case errors.Is(err, strconv.ErrRange):
+		shown = n.String()
+	case err != nil:
+		p.Add(path, "must be a number, got %s", kit.Describe(v))
+		return 0, false
+	}
 	if math.IsNaN(hours) || hours < minThresholdHours || hours > maxThresholdHours {
 		p.Add(path, "must be from %s to %s hours, got %s: a queue wait under a quarter of an hour is routine while a runner boots, and GitHub cancels a job after 24 hours waiting",
-			kit.FormatNumber(minThresholdHours), kit.FormatNumber(maxThresholdHours), strconv.FormatFloat(hours, 'g', -1, 64))
+			kit.FormatNumber(minThresholdHours), kit.FormatNumber(maxThresholdHours), shown)
 		return 0, false
 	}
 	return int(math.Round(hours * 3600)), true

@@ -131,6 +131,9 @@ func TestDecodeThresholdHours(t *testing.T) {
 		"rounded to a second":  {"0.3333333", 1200, ""},
 		"1e300":                {"1e300", 0, "must be from 0.25 to 24 hours, got 1e+300: a queue wait under a quarter of an hour is routine"},
 		"0.0001":               {"0.0001", 0, "must be from 0.25 to 24 hours, got 0.0001"},
+		"beyond a float64":     {"1e400", 0, "must be from 0.25 to 24 hours, got 1e400"},
+		"below a float64":      {"1e-400", 0, "must be from 0.25 to 24 hours, got 0"},
+		"negative beyond":      {"-1e400", 0, "must be from 0.25 to 24 hours, got -1e400"},
 		"zero":                 {"0", 0, "must be from 0.25 to 24 hours"},
 		"negative":             {"-3", 0, "got -3"},
 		"a week":               {"168", 0, "GitHub cancels a job after 24 hours waiting"},
@@ -179,13 +182,17 @@ func TestDecodeJavaScriptAssertion(t *testing.T) {
 	}
 }
 
-// TestDecodeAssertionWithoutType: one message, at type.
+// TestDecodeAssertionWithoutType: one message, at type, listing the types
+// of the test's kind: without its type, which fields an assertion takes is
+// unknown, so none of them is reported.
 func TestDecodeAssertionWithoutType(t *testing.T) {
 	t.Parallel()
 	for name, a := range map[string]string{
 		"operator and target": `{"operator": "is", "target": 200}`,
 		"nothing":             `{}`,
 		"code":                `{"code": "dd.expect(1)"}`,
+		"an unknown field":    `{"operator": "is", "target": 200, "colour": "red"}`,
+		"a wrong operator":    `{"operator": "contain", "target": "x", "property": "Server"}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -193,6 +200,8 @@ func TestDecodeAssertionWithoutType(t *testing.T) {
 			requireOnly(t, list, "synthetics.t.assertions[0].type", "missing; one of statusCode, body, header, responseTime, javascript")
 		})
 	}
+	_, list := decode(t, `{"c": {"name": "C", "kind": "ssl", "host": "x.org", "message": "m", "assertions": [{"operator": "isInMoreThan", "target": 14}]}}`)
+	requireOnly(t, list, "synthetics.c.assertions[0].type", "missing; one of certificate")
 }
 
 // TestDecodeExcludeIndexes: each exclude entry's problem is at its own

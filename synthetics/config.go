@@ -1,6 +1,7 @@
 package synthetics
 
 import (
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -125,15 +126,295 @@ var (
 		"certificate":  {"isInMoreThan", "isInLessThan"},
 		"javascript":   nil,
 	}
-	typesByKind = map[string][]string{
+	// assertionTypes are every type, in the reference's order.
+	assertionTypes = []string{"statusCode", "body", "header", "responseTime", "certificate", "javascript"}
+	typesByKind    = map[string][]string{
 		HTTP: {"statusCode", "body", "header", "responseTime", "javascript"},
 		SSL:  {"certificate"},
 	}
-	methods = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+	// allOperators are every type's operators, each once, in the order of
+	// assertionTypes.
+	allOperators = func() []string {
+		var out []string
+		for _, t := range assertionTypes {
+			for _, op := range operators[t] {
+				if !slices.Contains(out, op) {
+					out = append(out, op)
+				}
+			}
+		}
+		return out
+	}()
+	methods       = []string{DefaultMethod, "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+	statuses      = []string{DefaultStatus, "paused"}
+	timingsScopes = []string{"all", "withoutDNS"}
 )
 
-// maxAssertions is Datadog's limit for one API test.
-const maxAssertions = 20
+// A test's own defaults.
+const (
+	// DefaultMethod: a test reads.
+	DefaultMethod = "GET"
+	// DefaultSSLPort is HTTPS's.
+	DefaultSSLPort = 443
+)
+
+// The bounds of a test's options, as Datadog takes them.
+const (
+	// Datadog runs a test from every 30 seconds to once a week.
+	minTickEvery = 30
+	maxTickEvery = 604800
+	// Datadog allows at most 3 fast retries for API tests, at most an hour
+	// apart.
+	maxRetryCount      = 3
+	maxRetryIntervalMs = 3600000
+	// maxMinFailureDuration is two hours, in seconds.
+	maxMinFailureDuration = 7200
+	// A request times out after 1 second at the least, and at the most
+	// after DatadogTimeoutSeconds.
+	minTimeoutSeconds = 1
+	// maxAssertions is Datadog's limit for one API test.
+	maxAssertions = 20
+	// An SSL test's port is a TCP port.
+	minPort = 1
+	maxPort = 65535
+)
+
+// The bounds of assertion targets: an HTTP status code; a response time
+// in milliseconds, up to a minute; a certificate's days to expiry, up to
+// ten years.
+const (
+	minStatusCode      = 100
+	maxStatusCode      = 599
+	maxResponseTimeMs  = 60000
+	maxCertificateDays = 3650
+)
+
+// notEmpty is what the schema says of a text the decoder refuses when it
+// is empty or only spaces.
+const notEmpty = `\S`
+
+// urlPattern is what the schema says of a test's address: an http or
+// https one (the scheme in any case, as URLs have it); checkURL says the
+// rest.
+const urlPattern = `^[Hh][Tt][Tt][Pp][Ss]?://`
+
+// headerNamePattern is an HTTP header name, as kit.IsHeaderName takes it:
+// a token (RFC 9110, 5.6.2).
+const headerNamePattern = "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$"
+
+// assertionSpec declares an assertion: which fields it takes, and which it
+// needs, depend on its type (When), and the decoder checks an assertion
+// against the declaration of its type (assertionSpecs).
+var assertionSpec = &kit.Spec{Title: "an assertion", Kind: kit.Object,
+	Fields: []*kit.Spec{
+		{Name: "type", Kind: kit.String, Required: true, Enum: assertionTypes,
+			Doc: "What is checked. An `http` test takes `" + strings.Join(typesByKind[HTTP], "`, `") + "`; an `ssl` test takes `" + strings.Join(typesByKind[SSL], "`, `") + "`. " +
+				"A `header` assertion names its header in `property`; a `javascript` one is a script, `{type: javascript, code}`, with no operator or target."},
+		{Name: "operator", Kind: kit.String, Enum: allOperators, DefaultDoc: "none (required but for `javascript`)",
+			Doc: "How the response is compared with the target; each type has its own: " + operatorsDoc() + ". `doesNotExist` takes no target. " +
+				"Every type but `javascript` needs one; an unknown operator is an error with a \"did you mean\"."},
+		{Name: "target", AnyOf: []*kit.Spec{{Kind: kit.String}, {Kind: kit.Number}}, DefaultDoc: "none (required but with `doesNotExist`)",
+			Doc: fmt.Sprintf("What the response is compared with: a `statusCode` with `is` or `isNot`, a status code (%d–%d: `200`); "+
+				"with `matches` or `doesNotMatch`, a JavaScript regular expression, as in Datadog (`\"20[04]\"`), checked when the config is loaded; "+
+				"a `responseTime`, milliseconds (1–%d); a `certificate`, days before it expires (0–%d); "+
+				"a `header` with `lessThan`, `lessThanOrEqual`, `moreThan` or `moreThanOrEqual`, a number; otherwise a string. None with `doesNotExist`.",
+				minStatusCode, maxStatusCode, maxResponseTimeMs, maxCertificateDays)},
+		{Name: "property", Kind: kit.String, Pattern: `^[^A-Z]+$`, PatternDoc: "a header name in lower case", DefaultDoc: "none (required for `header`)",
+			Doc: "The header a `header` assertion checks, in lower case as Datadog requires (`content-type`). Header assertions only, and required there."},
+		{Name: "timingsScope", Kind: kit.String, Enum: timingsScopes, DefaultDoc: "left to Datadog",
+			Doc: "Which timings a `responseTime` assertion counts: `all`, or `withoutDNS`, leaving the DNS lookup out. `responseTime` assertions only."},
+		{Name: "code", Kind: kit.String, Pattern: notEmpty, PatternDoc: "not empty", DefaultDoc: "none (required for `javascript`)",
+			Doc: "A `javascript` assertion's script: it reads `dd.response` and fails through `dd.expect`, as `dd.expect(dd.response.statusCode).to.equal(200)`. " +
+				"No top-level `return`, and at least one statement (a script that does nothing passes whatever the response); checked when the config is loaded. " +
+				"`javascript` assertions only, and required there."},
+	},
+	When: []kit.When{
+		{Field: "type", Is: []string{"statusCode", "body", "certificate"}, Require: []string{"operator"}, Forbid: []string{"property", "timingsScope", "code"}},
+		{Field: "type", Is: []string{"header"}, Require: []string{"operator", "property"}, Forbid: []string{"timingsScope", "code"}},
+		{Field: "type", Is: []string{"responseTime"}, Require: []string{"operator"}, Forbid: []string{"property", "code"}},
+		{Field: "type", Is: []string{"javascript"}, Require: []string{"code"}, Forbid: []string{"operator", "target", "property", "timingsScope"}},
+		{Field: "operator", Is: slices.DeleteFunc(slices.Clone(allOperators), func(op string) bool { return op == "doesNotExist" }), Require: []string{"target"}},
+		{Field: "operator", Is: []string{"doesNotExist"}, Forbid: []string{"target"}},
+	},
+}
+
+// operatorsDoc lists each type's operators, for the reference.
+func operatorsDoc() string {
+	var parts []string
+	for _, t := range assertionTypes {
+		if ops := operators[t]; len(ops) > 0 {
+			parts = append(parts, "`"+t+"`: `"+strings.Join(ops, "`, `")+"`")
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// retrySpec declares a test's fast retries.
+var retrySpec = &kit.Spec{Name: "retry", Kind: kit.Object, Default: map[string]any{"count": DefaultRetryCount, "intervalMs": DefaultRetryIntervalMs},
+	Doc: "Fast retries of a failed run before it counts as failed: by default three, five minutes apart, so that a CDN or origin blip of a few minutes pages no one.",
+	Fields: []*kit.Spec{
+		{Name: "count", Kind: kit.Integer, Min: kit.Bound(0), Max: kit.Bound(maxRetryCount), Default: DefaultRetryCount,
+			Doc: "How many times a failed run is retried: Datadog allows at most 3 for an API test."},
+		{Name: "intervalMs", Kind: kit.Integer, Min: kit.Bound(0), Max: kit.Bound(maxRetryIntervalMs), Default: DefaultRetryIntervalMs,
+			Doc: "Milliseconds between retries, at most an hour."},
+	},
+}
+
+// queueSpec declares a queue test's parameters.
+var queueSpec = &kit.Spec{Name: "queue", Kind: kit.Object, DefaultDoc: "none (required for `queue`)",
+	Doc: "A queue test's runner family and threshold. The test reads PyTorch HUD's `/api/clickhouse/queued_jobs_by_label` and fails when a machine type of the family has waited longer than `thresholdHours`. " +
+		"Every queue test runs one script, `scripts/queue-check.js`, with these parameters put before it (`const params = {...};`), so the program, the tests and a local run read the same bytes; " +
+		"it passes quietly when HUD answers with an error, a body that is not JSON, or JSON of another shape, which HUD's own uptime test reports. `queue` tests only, and required there.",
+	AtMostOne: []string{scripts.StartsWith, scripts.Contains, scripts.Equals},
+	Fields: []*kit.Spec{
+		{Name: scripts.StartsWith, Kind: kit.String, Pattern: notEmpty, PatternDoc: "not empty", DefaultDoc: "none",
+			Doc: "The family is the machine types starting with this (`lf.`). At most one of `startsWith`, `contains` and `equals`; with none, the family is every machine type not excluded."},
+		{Name: scripts.Contains, Kind: kit.String, Pattern: notEmpty, PatternDoc: "not empty", DefaultDoc: "none",
+			Doc: "The family is the machine types containing this (`.s390x`). At most one of `startsWith`, `contains` and `equals`."},
+		{Name: scripts.Equals, Kind: kit.String, Pattern: notEmpty, PatternDoc: "not empty", DefaultDoc: "none",
+			Doc: "The family is the one machine type equal to this (`linux.aws.h100`). At most one of `startsWith`, `contains` and `equals`."},
+		{Name: "exclude", Kind: kit.List, Default: []any{}, Items: &kit.Spec{Kind: kit.String, MinLength: 1},
+			Doc: "Machine types left out of the family: a pattern starting with `^` is an anchored JavaScript regular expression, checked when the config is loaded; any other, a substring."},
+		{Name: "thresholdHours", Kind: kit.Number, Required: true, Min: kit.Bound(minThresholdHours), Max: kit.Bound(maxThresholdHours),
+			Doc: fmt.Sprintf("A machine type of the family that has waited longer than this many hours fails the test; exactly at it passes. "+
+				"From %s (a shorter wait is routine while an autoscaled runner boots) to %s (GitHub cancels a job that has waited a day for a runner); rounded to the second.",
+				kit.FormatNumber(minThresholdHours), kit.FormatNumber(maxThresholdHours))},
+		{Name: "label", Kind: kit.String, DefaultDoc: "from the rule, such as `containing .s390x`",
+			Doc: "Names the family in the failure: `High queue detected for machine types containing .s390x: linux.s390x (2.0h)`. Empty, it is made from the rule."},
+	},
+}
+
+// notes are what the reference says of the section beyond its fields.
+//
+//go:embed notes.md
+var notes string
+
+// Spec declares the synthetics section: the decoder, the stack file's
+// JSON Schema and the reference (docs/configuration.md) are made from it.
+// Which fields a test takes, and which it needs, depend on its kind
+// (When): the decoder checks a test against the declaration of its kind
+// (testSpecs).
+var Spec = &kit.Spec{
+	Notes: notes,
+	Title: "Synthetics tests", Kind: kit.Map, KeyPattern: kit.KeyPattern, Default: map[string]any{},
+	Doc: fmt.Sprintf("Datadog synthetics API tests by key; the key is the test's logical name. Stack-wide defaults, which any test may override: "+
+		"every %d s, %d retries %d ms apart, from `%s`, status `%s`, tags `%s` and `service:<service>`.",
+		DefaultTickEvery, DefaultRetryCount, DefaultRetryIntervalMs, strings.Join(DefaultLocations, "`, `"), DefaultStatus, strings.Join(DefaultTags, "`, `")),
+	Values: &kit.Spec{Title: "a synthetics test", Kind: kit.Object,
+		Fields: []*kit.Spec{
+			{Name: "name", Kind: kit.String, Required: true, Pattern: notEmpty, PatternDoc: "not empty",
+				Doc: "The test's title in Datadog. Unique."},
+			{Name: "kind", Kind: kit.String, Enum: kinds, Default: HTTP,
+				Doc: "`http` requests `url` and checks the response with `assertions`; `ssl` checks the TLS certificate of `host` with `assertions`; " +
+					"`queue` reads PyTorch HUD's queued jobs and fails when a machine type of a runner family (`queue`) has waited too long. Which fields a test takes depends on it."},
+			{Name: "message", Kind: kit.String, Required: true, Pattern: notEmpty, PatternDoc: "not empty",
+				Doc: "What the responder reads. Datadog's `" + FailureMessage + "` and then the handles of the `notify` channels are appended, so the alert says what failed."},
+			{Name: "notify", Kind: kit.List, Default: []any{}, Items: &kit.Spec{Kind: kit.String, Pattern: kit.KeyPattern, PatternDoc: "a channel key"},
+				Doc: "Who is notified: keys of `channels`, `slackChannels` or `webhooks`, each once, in the order their handles are written."},
+			{Name: "service", Kind: kit.String, Pattern: notEmpty, PatternDoc: "not empty", DefaultDoc: "the key",
+				Doc: "The test's `service:<service>` tag."},
+			{Name: "tags", Kind: kit.List, Default: []any{}, Items: &kit.Spec{Kind: kit.String},
+				Doc: "Tags added to every test's `" + strings.Join(DefaultTags, "`, `") + "` and `service:<service>`."},
+			{Name: "locations", Kind: kit.List, MinItems: 1, Default: DefaultLocations, Items: &kit.Spec{Kind: kit.String},
+				Doc: "The Datadog locations the test runs from, such as `aws:us-west-2`; at least one."},
+			{Name: "tickEvery", Kind: kit.Integer, Min: kit.Bound(minTickEvery), Max: kit.Bound(maxTickEvery), Default: DefaultTickEvery,
+				Doc: "How often the test runs, in seconds: Datadog takes 30 seconds to a week. Every five minutes by default, as the checks of the Terraform configuration did."},
+			retrySpec,
+			{Name: "minFailureDuration", Kind: kit.Integer, Min: kit.Bound(0), Max: kit.Bound(maxMinFailureDuration), Default: 0,
+				Doc: "Seconds the test must keep failing before it alerts, at most two hours; `0` alerts at the first failed run (after its retries), and is not sent."},
+			{Name: "status", Kind: kit.String, Enum: statuses, Default: DefaultStatus,
+				Doc: "`live` runs the test and alerts; `paused` stops it."},
+			{Name: "url", Kind: kit.String, Pattern: urlPattern, PatternDoc: "an http:// or https:// address", DefaultDoc: "none (required for `http`; `queue`: HUD's queued jobs endpoint)",
+				Doc: "What is requested: an http or https address with a host, and no user:password part (a credential goes in a `{{ NAME }}` variable from `secrets`). " +
+					"`http` tests, where it is required, and `queue` tests, which read `" + HUDQueueURL + "` unless given another."},
+			{Name: "timeoutSeconds", Kind: kit.Integer, Min: kit.Bound(minTimeoutSeconds), Max: kit.Bound(DatadogTimeoutSeconds), DefaultDoc: fmt.Sprintf("Datadog's (%d)", DatadogTimeoutSeconds),
+				Doc: "The request's timeout, in seconds. `http` and `queue` tests."},
+			{Name: "method", Kind: kit.String, Enum: methods, Default: DefaultMethod,
+				Doc: "The request's method. `http` tests only."},
+			{Name: "headers", Kind: kit.Map, Default: map[string]any{}, KeyPattern: headerNamePattern, Values: &kit.Spec{Kind: kit.String},
+				Doc: "The request's headers by name. A header carrying a credential (`Authorization`, `Cookie`, a name ending in `token`, `api-key`, `secret` or `password`) must take it from a `{{ NAME }}` variable of `secrets`. `http` tests only."},
+			{Name: "body", Kind: kit.String, Default: "",
+				Doc: "The request's body; it may hold `{{ NAME }}` variables of `secrets`. `http` tests only."},
+			{Name: "followRedirects", Kind: kit.Bool, Default: false,
+				Doc: "Follow up to 10 redirects. Only `true` reaches Datadog: the provider drops `false`, and Datadog treats the unset option as \"do not follow\", so a new test does not follow. " +
+					"Turning it off on a test that has it on does not reach Datadog: turn it off in the Datadog UI too. `http` tests only."},
+			{Name: "host", Kind: kit.String, Pattern: `^[^/: ]+$`, PatternDoc: "a host name alone, without scheme, port or path", DefaultDoc: "none (required for `ssl`)",
+				Doc: "The host whose TLS certificate is checked, alone: no scheme, port or path (`discuss.pytorch.org`). `ssl` tests only, and required there."},
+			{Name: "port", Kind: kit.Integer, Min: kit.Bound(minPort), Max: kit.Bound(maxPort), Default: DefaultSSLPort,
+				Doc: "The TLS port. `ssl` tests only."},
+			{Name: "assertions", Kind: kit.List, MinItems: 1, MaxItems: maxAssertions, Items: assertionSpec, DefaultDoc: "none (required for `http` and `ssl`)",
+				Doc: fmt.Sprintf("What the response must satisfy: 1 to %d assertions, `{type, operator, target}` (with `property` for a header), or `{type: javascript, code}`. "+
+					"Unknown types and operators are errors with a \"did you mean\". `http` and `ssl` tests, where they are required; a `queue` test's one assertion is its script.", maxAssertions)},
+			queueSpec,
+			ImportID.Spec("the test's public id (`abc-123-xyz`)"),
+		},
+		When: []kit.When{
+			{Field: "kind", Is: []string{HTTP}, Require: []string{"url", "assertions"}, Forbid: []string{"host", "port", "queue"}},
+			{Field: "kind", Is: []string{SSL}, Require: []string{"host", "assertions"}, Forbid: []string{"url", "timeoutSeconds", "method", "headers", "body", "followRedirects", "queue"}},
+			{Field: "kind", Is: []string{Queue}, Require: []string{"queue"}, Forbid: []string{"method", "headers", "body", "followRedirects", "host", "port", "assertions"}},
+		},
+	},
+}
+
+// testSpecs and assertionSpecs are the declarations of a test of each
+// kind and of an assertion of each type, as their rules make them: the
+// decoder checks each against its own, so that a field of another kind
+// is an unknown field and a field the kind needs is missing, as the
+// schema says.
+var (
+	testSpecs      = narrowAll(Spec.Values, "kind", kinds)
+	assertionSpecs = narrowAll(assertionSpec, "type", assertionTypes)
+)
+
+// narrowAll narrows an object's declaration for each value of a field.
+func narrowAll(spec *kit.Spec, field string, values []string) map[string]*kit.Spec {
+	out := map[string]*kit.Spec{}
+	for _, v := range values {
+		out[v] = narrow(spec, field, v)
+	}
+	return out
+}
+
+// narrow is an object's declaration when field is value: the fields its
+// rules then forbid left out, those they require required.
+func narrow(spec *kit.Spec, field, value string) *kit.Spec {
+	forbid, require := map[string]bool{}, map[string]bool{}
+	for _, w := range spec.When {
+		if w.Field != field || !slices.Contains(w.Is, value) {
+			continue
+		}
+		for _, f := range w.Forbid {
+			forbid[f] = true
+		}
+		for _, f := range w.Require {
+			require[f] = true
+		}
+	}
+	out := *spec
+	out.Fields = nil
+	for _, f := range spec.Fields {
+		if forbid[f.Name] {
+			continue
+		}
+		if require[f.Name] && !f.Required {
+			c := *f
+			c.Required = true
+			f = &c
+		}
+		out.Fields = append(out.Fields, f)
+	}
+	return &out
+}
+
+// declared are the decoders of the fields narrowed declares: a decoder of
+// a field the full declaration has but narrowed leaves out is dropped (the
+// field is unknown there); any other stays, so that a decoder of no
+// declared field is still reported.
+func declared(full, narrowed *kit.Spec, fields []kit.Field) []kit.Field {
+	return slices.DeleteFunc(fields, func(f kit.Field) bool {
+		return full.Field(f.Name) != nil && narrowed.Field(f.Name) == nil
+	})
+}
 
 // Decode decodes and validates the synthetics section, resolving `notify`
 // against the channels and rendering each queue test's script, and reports
@@ -151,7 +432,7 @@ func Decode(p *kit.Problems, raw string, present bool, channels map[string]strin
 		t := Test{
 			Kind: HTTP, Service: key, Locations: DefaultLocations, TickEvery: DefaultTickEvery,
 			RetryCount: DefaultRetryCount, RetryIntervalMs: DefaultRetryIntervalMs, Status: DefaultStatus,
-			Method: "GET",
+			Method: DefaultMethod,
 		}
 		if k, set := tm["kind"]; set {
 			p.Enum(path+".kind", k, kinds, &t.Kind)
@@ -160,17 +441,17 @@ func Decode(p *kit.Problems, raw string, present bool, channels map[string]strin
 			t.URL = HUDQueueURL
 		}
 		if t.Kind == SSL {
-			t.Port = 443
+			t.Port = DefaultSSLPort
 		}
 		var assertions []any
 		fields := []kit.Field{
-			{Name: "name", Required: true, Decode: func(fp string, v any) {
+			{Name: "name", Decode: func(fp string, v any) {
 				if p.String(fp, v, &t.Name) && p.Printable(fp, t.Name, false) {
 					p.NonEmpty(fp, t.Name)
 				}
 			}},
 			{Name: "kind", Decode: func(string, any) {}},
-			{Name: "message", Required: true, Decode: func(fp string, v any) {
+			{Name: "message", Decode: func(fp string, v any) {
 				if p.String(fp, v, &t.Message) && p.Printable(fp, t.Message, true) {
 					p.NonEmpty(fp, t.Message)
 				}
@@ -187,53 +468,39 @@ func Decode(p *kit.Problems, raw string, present bool, channels map[string]strin
 					p.Add(fp, "is empty; a test runs from at least one location")
 				}
 			}},
-			// Datadog accepts 30 s to a week.
-			{Name: "tickEvery", Decode: func(fp string, v any) { p.Int(fp, v, 30, 604800, &t.TickEvery) }},
+			{Name: "tickEvery", Decode: func(fp string, v any) { p.Int(fp, v, minTickEvery, maxTickEvery, &t.TickEvery) }},
 			{Name: "retry", Decode: func(fp string, v any) {
-				p.Object(fp, v, "{count, intervalMs}", []kit.Field{
-					// Datadog allows at most 3 fast retries for API tests.
-					{Name: "count", Decode: func(fp string, v any) { p.Int(fp, v, 0, 3, &t.RetryCount) }},
-					{Name: "intervalMs", Decode: func(fp string, v any) { p.Int(fp, v, 0, 3600000, &t.RetryIntervalMs) }},
+				p.Object(fp, v, retrySpec, []kit.Field{
+					{Name: "count", Decode: func(fp string, v any) { p.Int(fp, v, 0, maxRetryCount, &t.RetryCount) }},
+					{Name: "intervalMs", Decode: func(fp string, v any) { p.Int(fp, v, 0, maxRetryIntervalMs, &t.RetryIntervalMs) }},
 				})
 			}},
-			{Name: "minFailureDuration", Decode: func(fp string, v any) { p.Int(fp, v, 0, 7200, &t.MinFailureDuration) }},
-			{Name: "status", Decode: func(fp string, v any) { p.Enum(fp, v, []string{"live", "paused"}, &t.Status) }},
+			{Name: "minFailureDuration", Decode: func(fp string, v any) { p.Int(fp, v, 0, maxMinFailureDuration, &t.MinFailureDuration) }},
+			{Name: "status", Decode: func(fp string, v any) { p.Enum(fp, v, statuses, &t.Status) }},
+			{Name: "url", Decode: func(fp string, v any) {
+				if p.String(fp, v, &t.URL) {
+					checkURL(p, fp, t.URL)
+				}
+			}},
+			{Name: "timeoutSeconds", Decode: func(fp string, v any) {
+				p.Int(fp, v, minTimeoutSeconds, DatadogTimeoutSeconds, &t.TimeoutSeconds)
+			}},
+			{Name: "method", Decode: func(fp string, v any) { p.Enum(fp, v, methods, &t.Method) }},
+			{Name: "headers", Decode: func(fp string, v any) { p.StringMap(fp, v, &t.Headers); checkHeaders(p, fp, t.Headers) }},
+			{Name: "body", Decode: func(fp string, v any) { p.String(fp, v, &t.Body) }},
+			{Name: "followRedirects", Decode: func(fp string, v any) { p.Bool(fp, v, &t.FollowRedirects) }},
+			{Name: "host", Decode: func(fp string, v any) {
+				if p.String(fp, v, &t.Host) {
+					checkHost(p, fp, t.Host)
+				}
+			}},
+			{Name: "port", Decode: func(fp string, v any) { p.Int(fp, v, minPort, maxPort, &t.Port) }},
+			{Name: "assertions", Decode: func(fp string, v any) { assertions = p.List(fp, v) }},
+			{Name: "queue", Decode: func(fp string, v any) { t.QueueCheck = decodeQueue(p, fp, v) }},
 			ImportID.Field(p, &t.ImportID),
 		}
-		switch t.Kind {
-		case HTTP, Queue:
-			fields = append(fields,
-				kit.Field{Name: "url", Required: t.Kind == HTTP, Decode: func(fp string, v any) {
-					if p.String(fp, v, &t.URL) {
-						checkURL(p, fp, t.URL)
-					}
-				}},
-				kit.Field{Name: "timeoutSeconds", Decode: func(fp string, v any) { p.Int(fp, v, 1, 60, &t.TimeoutSeconds) }},
-			)
-		}
-		switch t.Kind {
-		case HTTP:
-			fields = append(fields,
-				kit.Field{Name: "method", Decode: func(fp string, v any) { p.Enum(fp, v, methods, &t.Method) }},
-				kit.Field{Name: "headers", Decode: func(fp string, v any) { p.StringMap(fp, v, &t.Headers); checkHeaders(p, fp, t.Headers) }},
-				kit.Field{Name: "body", Decode: func(fp string, v any) { p.String(fp, v, &t.Body) }},
-				kit.Field{Name: "followRedirects", Decode: func(fp string, v any) { p.Bool(fp, v, &t.FollowRedirects) }},
-				kit.Field{Name: "assertions", Required: true, Decode: func(fp string, v any) { assertions = p.List(fp, v) }},
-			)
-		case SSL:
-			fields = append(fields,
-				kit.Field{Name: "host", Required: true, Decode: func(fp string, v any) {
-					if p.String(fp, v, &t.Host) {
-						checkHost(p, fp, t.Host)
-					}
-				}},
-				kit.Field{Name: "port", Decode: func(fp string, v any) { p.Int(fp, v, 1, 65535, &t.Port) }},
-				kit.Field{Name: "assertions", Required: true, Decode: func(fp string, v any) { assertions = p.List(fp, v) }},
-			)
-		case Queue:
-			fields = append(fields, kit.Field{Name: "queue", Required: true, Decode: func(fp string, v any) { t.QueueCheck = decodeQueue(p, fp, v) }})
-		}
-		p.Object(path, tm, "a synthetics test", fields)
+		spec := testSpecs[t.Kind]
+		p.Object(path, tm, spec, declared(Spec.Values, spec, fields))
 		decodeSecrets(p, path, &t)
 		if assertions != nil {
 			if len(assertions) == 0 {
@@ -272,7 +539,7 @@ func checkURL(p *kit.Problems, path, s string) {
 func checkHost(p *kit.Problems, path, s string) { checkSSLHost(p, path, s) }
 
 // decodeAssertion decodes {type, operator, target, property, timingsScope}
-// or {type: javascript, code}.
+// or {type: javascript, code}, against the declaration of its type.
 func decodeAssertion(p *kit.Problems, path string, v any, kind string) (Assertion, bool) {
 	var a Assertion
 	m, ok := v.(map[string]any)
@@ -292,9 +559,18 @@ func decodeAssertion(p *kit.Problems, path string, v any, kind string) (Assertio
 	}
 	var target any
 	hasTarget := false
-	fields := []kit.Field{{Name: "type", Required: true, Decode: func(string, any) {}}}
-	if a.Type == "javascript" {
-		fields = append(fields, kit.Field{Name: "code", Required: true, Decode: func(fp string, v any) {
+	fields := []kit.Field{
+		{Name: "type", Decode: func(string, any) {}},
+		{Name: "operator", Decode: func(fp string, v any) { p.Enum(fp, v, operators[a.Type], &a.Operator) }},
+		{Name: "target", Decode: func(_ string, v any) { target, hasTarget = v, true }},
+		{Name: "property", Decode: func(fp string, v any) {
+			p.String(fp, v, &a.Property)
+			if a.Property == "" || a.Property != strings.ToLower(a.Property) {
+				p.Add(fp, "%q: write the header name in lower case, as Datadog requires", a.Property)
+			}
+		}},
+		{Name: "timingsScope", Decode: func(fp string, v any) { p.Enum(fp, v, timingsScopes, &a.TimingsScope) }},
+		{Name: "code", Decode: func(fp string, v any) {
 			if !p.String(fp, v, &a.Code) {
 				return
 			}
@@ -308,25 +584,10 @@ func decodeAssertion(p *kit.Problems, path string, v any, kind string) (Assertio
 			if err := jsrun.Compile(a.Code); err != nil {
 				p.Add(fp, "is not a script Datadog can run: %v", err)
 			}
-		}})
-	} else {
-		fields = append(fields,
-			kit.Field{Name: "operator", Required: true, Decode: func(fp string, v any) { p.Enum(fp, v, operators[a.Type], &a.Operator) }},
-			kit.Field{Name: "target", Decode: func(_ string, v any) { target, hasTarget = v, true }},
-		)
-		if a.Type == "header" {
-			fields = append(fields, kit.Field{Name: "property", Required: true, Decode: func(fp string, v any) {
-				p.String(fp, v, &a.Property)
-				if a.Property == "" || a.Property != strings.ToLower(a.Property) {
-					p.Add(fp, "%q: write the header name in lower case, as Datadog requires", a.Property)
-				}
-			}})
-		}
-		if a.Type == "responseTime" {
-			fields = append(fields, kit.Field{Name: "timingsScope", Decode: func(fp string, v any) { p.Enum(fp, v, []string{"all", "withoutDNS"}, &a.TimingsScope) }})
-		}
+		}},
 	}
-	if !p.Object(path, v, "an assertion", fields) {
+	spec := assertionSpecs[a.Type]
+	if !p.Object(path, v, spec, declared(assertionSpec, spec, fields)) {
 		return a, false
 	}
 	if a.Type != "javascript" && a.Operator != "" {
@@ -357,11 +618,11 @@ func decodeTarget(p *kit.Problems, path string, a Assertion, v any, set bool) (s
 	}
 	switch {
 	case a.Type == "statusCode" && (a.Operator == "is" || a.Operator == "isNot"):
-		return whole(100, 599)
+		return whole(minStatusCode, maxStatusCode)
 	case a.Type == "responseTime":
-		return whole(1, 60000)
+		return whole(1, maxResponseTimeMs)
 	case a.Type == "certificate":
-		return whole(0, 3650)
+		return whole(0, maxCertificateDays)
 	case a.Operator == "matches" || a.Operator == "doesNotMatch":
 		var s string
 		if n, isNum := v.(json.Number); isNum {
@@ -392,8 +653,11 @@ func decodeTarget(p *kit.Problems, path string, a Assertion, v any, set bool) (s
 // startsWith, contains and equals (none: every machine type not excluded),
 // exclude, thresholdHours and an optional label.
 func decodeQueue(p *kit.Problems, path string, v any) *scripts.Queue {
+	if _, isMap := v.(map[string]any); !isMap {
+		p.Add(path, "must be {startsWith | contains | equals, exclude, thresholdHours, label}, got %s", kit.Describe(v))
+		return nil
+	}
 	q := &scripts.Queue{Match: scripts.Any, Exclude: []string{}}
-	var hours float64
 	rules := 0
 	rule := func(match string) func(string, any) {
 		return func(fp string, v any) {
@@ -405,7 +669,7 @@ func decodeQueue(p *kit.Problems, path string, v any) *scripts.Queue {
 		}
 	}
 	label := ""
-	ok := p.Object(path, v, "{startsWith | contains | equals, exclude, thresholdHours, label}", []kit.Field{
+	p.Object(path, v, queueSpec, []kit.Field{
 		{Name: scripts.StartsWith, Decode: rule(scripts.StartsWith)},
 		{Name: scripts.Contains, Decode: rule(scripts.Contains)},
 		{Name: scripts.Equals, Decode: rule(scripts.Equals)},
@@ -423,16 +687,9 @@ func decodeQueue(p *kit.Problems, path string, v any) *scripts.Queue {
 				}
 			}
 		}},
-		{Name: "thresholdHours", Required: true, Decode: func(fp string, v any) {
-			if p.Number(fp, v, &hours) {
-				q.ThresholdSeconds, _ = thresholdSeconds(p, fp, hours)
-			}
-		}},
+		{Name: "thresholdHours", Decode: func(fp string, v any) { q.ThresholdSeconds, _ = thresholdSeconds(p, fp, v) }},
 		{Name: "label", Decode: func(fp string, v any) { p.String(fp, v, &label) }},
 	})
-	if !ok {
-		return nil
-	}
 	if rules > 1 {
 		p.Add(path, "has more than one of startsWith, contains and equals; a queue test covers one family")
 	}

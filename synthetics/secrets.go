@@ -20,12 +20,6 @@ import (
 // template functions ({{ numeric(3) }}) are lowercase and left alone.
 var reference = regexp.MustCompile(`\{\{\s*([A-Z][A-Z0-9_]*)\s*\}\}`)
 
-// VariableName is the config variable a secret is referred to by:
-// incident-io-bearer → INCIDENT_IO_BEARER.
-func VariableName(secret string) string {
-	return strings.ToUpper(strings.ReplaceAll(secret, "-", "_"))
-}
-
 // secretName is the secret a config variable takes its value from.
 func secretName(variable string) string {
 	return strings.ToLower(strings.ReplaceAll(variable, "_", "-"))

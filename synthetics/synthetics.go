@@ -103,10 +103,10 @@ func New(ctx *pulumi.Context, tests map[string]Test, secrets map[string]string, 
 			v, ok := secrets[name]
 			if !ok {
 				return nil, fmt.Errorf("%s.%s: refers to {{ %s }}, but %s.%s is not set: pulumi config set --secret --path '%s.%s' <value>",
-					Section, key, VariableName(name), kit.SecretsKey, name, kit.SecretsKey, name)
+					Section, key, kit.EnvName(name), kit.SecretsKey, name, kit.SecretsKey, name)
 			}
 			variables = append(variables, datadog.SyntheticsTestConfigVariableArgs{
-				Name:    pulumi.String(VariableName(name)),
+				Name:    pulumi.String(kit.EnvName(name)),
 				Type:    pulumi.String("text"),
 				Pattern: pulumi.ToSecret(pulumi.String(v)).(pulumi.StringOutput),
 				Secure:  pulumi.Bool(true),

@@ -1,6 +1,7 @@
 package teams
 
 import (
+	_ "embed"
 	"fmt"
 	"regexp"
 	"strings"
@@ -43,7 +44,30 @@ const MaxHandle = 195
 // learn it.
 var handlePattern = regexp.MustCompile(`^[a-z0-9_.\-]+$`)
 
-const what = "a team ({name, description, handle, members})"
+// notes are what the reference says of the section beyond its fields.
+//
+//go:embed notes.md
+var notes string
+
+// Spec declares the teams section: the decoder, the stack file's JSON
+// Schema and the reference (docs/configuration.md) are made from it.
+var Spec = &kit.Spec{
+	Notes: notes,
+	Title: "Teams", Kind: kit.Map, KeyPattern: kit.KeyPattern, Default: map[string]any{},
+	Doc: "Datadog teams by key; the key is the team's logical name, and its handle unless `handle` says otherwise. Members are users managed here, by key.",
+	Values: &kit.Spec{Title: "a team", Kind: kit.Object, Fields: []*kit.Spec{
+		{Name: "name", Kind: kit.String, Required: true, Pattern: kit.OneLinePattern, PatternDoc: kit.OneLineDoc,
+			Doc: "The team's display name. Unique (case-insensitive)."},
+		{Name: "description", Kind: kit.String, Required: true, Pattern: `\S`, PatternDoc: "not empty",
+			Doc: "Who the team is, in a sentence (Datadog requires one)."},
+		{Name: "handle", Kind: kit.String, Pattern: handlePattern.String(), PatternDoc: "lowercase letters, digits, '_', '.' and '-'", DefaultDoc: "the key",
+			Doc: "The team's handle, as Datadog shows and mentions it (@amd-staff). Unique; at most " + fmt.Sprint(MaxHandle) + " characters."},
+		{Name: "members", Kind: kit.List, Default: []any{},
+			Items: &kit.Spec{Kind: kit.String, Pattern: kit.KeyPattern, PatternDoc: "a user's key"},
+			Doc:   "The team's members: keys of users managed here, each once. Each membership is a resource of its own; members added in the Datadog UI are left alone."},
+		ImportID.Spec("the team's UUID"),
+	}},
+}
 
 // Decode decodes and validates the teams section against the users the
 // stack manages (members are their keys), reporting every problem to p. An
@@ -52,19 +76,19 @@ func Decode(p *kit.Problems, raw string, present bool, managed map[string]users.
 	out := map[string]Team{}
 	byName := map[string]string{}
 	byHandle := map[string]string{}
-	for _, e := range p.Entries(Section, raw, present, "team key to team ({name, description, handle, members})") {
+	for _, e := range p.Entries(Section, raw, present, "team key to "+Spec.Values.Describe()) {
 		key, path := e.Key, e.Path
 		// Why the key: production's handles equal their keys, and a key
 		// has the form of a handle already.
 		t := Team{Handle: key, Members: []string{}}
 		handleSet, handleOK := false, false
-		valid := p.Object(path, e.Value, what, []kit.Field{
-			{Name: "name", Required: true, Decode: func(fp string, v any) {
+		valid := p.Object(path, e.Value, Spec.Values, []kit.Field{
+			{Name: "name", Decode: func(fp string, v any) {
 				if p.String(fp, v, &t.Name) {
 					checkName(p, fp, t.Name)
 				}
 			}},
-			{Name: "description", Required: true, Decode: func(fp string, v any) {
+			{Name: "description", Decode: func(fp string, v any) {
 				if p.String(fp, v, &t.Description) && p.Printable(fp, t.Description, true) && strings.TrimSpace(t.Description) == "" {
 					p.Add(fp, "is empty; say in a sentence who the team is (Datadog requires a description)")
 				}

@@ -91,7 +91,7 @@ func TestDecodeSection(t *testing.T) {
 		raw      string
 		contains string
 	}{
-		"a list":       {`[{"name": "LF Staff"}]`, "must be a map of team key to team ({name, description, handle, members}), got a list"},
+		"a list":       {`[{"name": "LF Staff"}]`, "must be a map of team key to a team ({name, description, handle, members}), got a list"},
 		"plain string": {`lf-staff`, `got the string "lf-staff"`},
 		"null":         {`null`, "got nothing (null)"},
 		"a number":     {`3`, "got the number 3"},

@@ -1,6 +1,7 @@
 package users
 
 import (
+	_ "embed"
 	"fmt"
 	"slices"
 	"strings"
@@ -48,6 +49,37 @@ func (r RoleRef) String() string {
 	return "Datadog role " + r.Datadog
 }
 
+// notes are what the reference says of the section beyond its fields.
+//
+//go:embed notes.md
+var notes string
+
+// Spec declares the users section: the decoder, the stack file's JSON
+// Schema and the reference (docs/configuration.md) are made from it.
+var Spec = &kit.Spec{
+	Notes: notes,
+	Title: "Users", Kind: kit.Map, KeyPattern: kit.KeyPattern, Required: true,
+	Doc: "Datadog users by key; the key is the user's logical name (your handle: jane-smith). At least one user.",
+	Values: &kit.Spec{Title: "a user", Kind: kit.Object, Fields: []*kit.Spec{
+		{Name: "email", Kind: kit.String, Required: true, Pattern: emailPattern, PatternDoc: "a bare address, jane.smith@example.org",
+			Doc: "The login address, bare (`jane.smith@example.org`), its part before the @ in ASCII. Unique, without case; an address that looks like another entry's is an error."},
+		{Name: "roles", Kind: kit.List, Required: true, MinItems: 1,
+			Items: &kit.Spec{Kind: kit.String, Pattern: kit.OneLinePattern, PatternDoc: "a role's key or name"},
+			Doc:   "At least one role, each once: a managed role's key or name (`limited-read-write`), or an existing Datadog role's exact name (`Datadog Read Only Role`). Each distinct Datadog role name is looked up once per run."},
+		{Name: "disabled", Kind: kit.Bool, Default: false,
+			Doc: "Keeps the user but blocks the login. A disabled entry is never sent an invitation."},
+		{Name: "name", Kind: kit.String, Pattern: kit.OneLinePattern, PatternDoc: kit.OneLineDoc, DefaultDoc: "left to Datadog",
+			Doc: "The display name."},
+		{Name: "sendUserInvitation", Kind: kit.Bool, DefaultDoc: "the provider's (send one); false when disabled",
+			Doc: "Whether Datadog emails an invitation when the user is created. `true` with `disabled: true` is an error."},
+		ImportID.Spec("the user's UUID"),
+	}},
+}
+
+// emailPattern is what the schema can say of an address (checkEmail says
+// the rest): one @, no spaces, a dot in the domain.
+const emailPattern = `^[^@\s]+@[^@\s]+\.[^@\s]+$`
+
 // Decode decodes and validates the users section against the managed
 // roles, reporting every problem to p. The stack must manage at least one
 // user.
@@ -58,7 +90,7 @@ func Decode(p *kit.Problems, raw string, present bool, managed map[string]roles.
 		return out
 	}
 	before := p.Len()
-	entries := p.Entries(Section, raw, present, "user key to user ({email, roles, disabled, name, sendUserInvitation})")
+	entries := p.Entries(Section, raw, present, "user key to "+Spec.Values.Describe())
 	if len(entries) == 0 && p.Len() == before {
 		p.Add(Section, "is empty; the stack must manage at least one user")
 		return out
@@ -71,13 +103,13 @@ func Decode(p *kit.Problems, raw string, present bool, managed map[string]roles.
 		var roleNames []string
 		lookup := "" // the email's lookup form, when it is valid
 		rolesOK := false
-		valid := p.Object(path, e.Value, "a user ({email, roles, disabled, name, sendUserInvitation})", []kit.Field{
-			{Name: "email", Required: true, Decode: func(fp string, v any) {
+		valid := p.Object(path, e.Value, Spec.Values, []kit.Field{
+			{Name: "email", Decode: func(fp string, v any) {
 				if p.String(fp, v, &u.Email) {
 					lookup = checkEmail(p, fp, u.Email)
 				}
 			}},
-			{Name: "roles", Required: true, Decode: func(fp string, v any) {
+			{Name: "roles", Decode: func(fp string, v any) {
 				rolesOK = p.StringList(fp, v, "role names", &roleNames)
 			}},
 			{Name: "disabled", Decode: func(fp string, v any) { p.Bool(fp, v, &u.Disabled) }},

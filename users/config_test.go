@@ -88,7 +88,7 @@ func TestDecodeSection(t *testing.T) {
 	}{
 		"absent":       {present: false, contains: "missing; the stack must manage at least one user"},
 		"empty":        {raw: `{}`, present: true, contains: "is empty; the stack must manage at least one user"},
-		"a list":       {raw: `[{"email": "j@example.org"}]`, present: true, contains: "must be a map of user key to user ({email, roles, disabled, name, sendUserInvitation}), got a list"},
+		"a list":       {raw: `[{"email": "j@example.org"}]`, present: true, contains: "must be a map of user key to a user ({email, roles, disabled, name, sendUserInvitation}), got a list"},
 		"plain string": {raw: `jane`, present: true, contains: `got the string "jane"`},
 		"null":         {raw: `null`, present: true, contains: "got nothing (null)"},
 	}

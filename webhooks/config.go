@@ -1,6 +1,7 @@
 package webhooks
 
 import (
+	_ "embed"
 	"fmt"
 	"regexp"
 	"slices"
@@ -69,6 +70,42 @@ var (
 	variable = regexp.MustCompile(`^\$[A-Z][A-Z0-9_]*$`)
 )
 
+// notes are what the reference says of the section beyond its fields.
+//
+//go:embed notes.md
+var notes string
+
+// Spec declares the webhooks section: the decoder, the stack file's JSON
+// Schema and the reference (docs/configuration.md) are made from it.
+var Spec = &kit.Spec{
+	Notes: notes,
+	Title: "Webhooks", Kind: kit.Map, KeyPattern: kit.KeyPattern, Default: map[string]any{},
+	Doc: "Datadog webhooks by key; the key is the webhook's logical name, and a notification channel that monitors and tests list under `notify` (its handle: `@webhook-<name>`).",
+	Values: &kit.Spec{Title: "a webhook", Kind: kit.Object, Fields: []*kit.Spec{
+		{Name: "name", Kind: kit.String, Pattern: namePattern.String(), PatternDoc: "letters, digits, '_', '-' and '.'", DefaultDoc: "the key",
+			Doc: "The webhook's name; monitors notify it as `@webhook-<name>`. Unique."},
+		{Name: "url", Kind: kit.String, Required: true, Pattern: `^[Hh][Tt][Tt][Pp][Ss]://`, PatternDoc: "an https:// address",
+			Doc: "Where Datadog posts: https, with a host, no user:password part (a credential goes in a header whose value is a secret)."},
+		{Name: "encodeAs", Kind: kit.String, Enum: encodings, Default: JSON,
+			Doc: "How Datadog sends the payload."},
+		{Name: "headers", Kind: kit.Map, Default: map[string]any{}, KeyPattern: `^[!#$%&'*+\-.^_` + "`" + `|~0-9A-Za-z]+$`,
+			Values: &kit.Spec{AnyOf: []*kit.Spec{
+				{Kind: kit.String, Title: "a plain value"},
+				{Kind: kit.Object, Title: "a header value around a secret", Fields: []*kit.Spec{
+					{Name: "secret", Kind: kit.String, Required: true, Pattern: kit.KeyPattern, PatternDoc: "a key of secrets", Doc: "The name of a secret under `secrets`."},
+					{Name: "prefix", Kind: kit.String, Default: "", Doc: "Written before the secret (`\"Bearer \"`)."},
+					{Name: "suffix", Kind: kit.String, Default: "", Doc: "Written after it."},
+				}},
+			}},
+			Doc: "Custom headers by name: a plain value, or `{secret, prefix, suffix}` for one that carries a credential (a credential header in plain text is an error)."},
+		{Name: "payload", Kind: kit.Object, Required: true,
+			Doc: "The JSON object Datadog sends, its values Datadog variables such as `$ALERT_TRANSITION`. Required: left unset, an edit in the UI would never show as drift."},
+		{Name: "unquoted", Kind: kit.List, Default: []any{}, Items: &kit.Spec{Kind: kit.String, Pattern: variable.String(), PatternDoc: "a Datadog variable such as $LOGS_SAMPLE"},
+			Doc: "The variables Datadog fills with JSON (`$LOGS_SAMPLE`): where one is a whole string value of the payload, it is written without its quotes."},
+		ImportID.Spec("the webhook's name"),
+	}},
+}
+
 // Decode decodes and validates the webhooks section, reporting every
 // problem to p. Headers only name their secrets: the secrets' values are
 // checked by New (the repository's stack file does not hold them; the
@@ -76,7 +113,7 @@ var (
 func Decode(p *kit.Problems, raw string, present bool) map[string]Webhook {
 	out := map[string]Webhook{}
 	names := map[string]string{}
-	for _, e := range p.Entries(Section, raw, present, "webhook key to webhook ({url, payload, headers, ...})") {
+	for _, e := range p.Entries(Section, raw, present, "webhook key to "+Spec.Values.Describe()) {
 		key, path := e.Key, e.Path
 		w := Webhook{Name: key, EncodeAs: JSON, Headers: map[string]Header{}}
 		var payloadOK, unquotedOK bool
@@ -86,7 +123,7 @@ func Decode(p *kit.Problems, raw string, present bool) map[string]Webhook {
 					p.Add(fp, "%q is not a webhook name: letters, digits, '_', '-' and '.' only, as monitors notify it as @webhook-<name>", w.Name)
 				}
 			}},
-			{Name: "url", Required: true, Decode: func(fp string, v any) {
+			{Name: "url", Decode: func(fp string, v any) {
 				if p.String(fp, v, &w.URL) {
 					checkURL(p, fp, w.URL)
 				}
@@ -96,7 +133,7 @@ func Decode(p *kit.Problems, raw string, present bool) map[string]Webhook {
 			// The payload is required: left unset, Datadog sends its default
 			// payload and the provider takes whatever Datadog holds, so an
 			// edit in the UI would never show as drift.
-			{Name: "payload", Required: true, Decode: func(fp string, v any) {
+			{Name: "payload", Decode: func(fp string, v any) {
 				pm, isMap := v.(map[string]any)
 				if !isMap {
 					p.Add(fp, "must be a map (the JSON object Datadog sends, its values Datadog variables such as $ALERT_TRANSITION), got %s", kit.Describe(v))
@@ -109,7 +146,7 @@ func Decode(p *kit.Problems, raw string, present bool) map[string]Webhook {
 			}},
 			ImportID.Field(p, &w.ImportID),
 		}
-		if !p.Object(path, e.Value, "a webhook ({url, payload, headers, encodeAs, unquoted, name})", fields) {
+		if !p.Object(path, e.Value, Spec.Values, fields) {
 			continue
 		}
 		if unquotedOK {
@@ -179,8 +216,8 @@ func decodeHeaders(p *kit.Problems, path string, v any) map[string]Header {
 			h.Value = x
 		case map[string]any:
 			before := p.Len()
-			p.Object(hp, x, "a header value or {secret, prefix, suffix}", []kit.Field{
-				{Name: "secret", Required: true, Decode: func(fp string, v any) {
+			p.Object(hp, x, Spec.Values.Field("headers").Values.AnyOf[1], []kit.Field{
+				{Name: "secret", Decode: func(fp string, v any) {
 					if p.String(fp, v, &h.Secret) && !kit.IsKey(h.Secret) {
 						p.Add(fp, "%q is not a secret name: lowercase letters and digits joined by '-' (incident-io-bearer), the key under %s", h.Secret, kit.SecretsKey)
 					}

@@ -287,9 +287,9 @@ func TestDecodeReportsOneProblem(t *testing.T) {
 		"a name that is another key": {`{"lf": {"url": "https://example.org/hook", "payload": {}}, "z": {"name": "lf", "url": "https://example.org/hook", "payload": {}}}`,
 			"webhooks.z.name", `"lf" is also the name of webhooks.lf`},
 		"webhook not a map": {`{"w": "https://example.org/hook"}`,
-			"webhooks.w", "must be a webhook ({url, payload, headers, encodeAs, unquoted, name}), got the string"},
+			"webhooks.w", "must be a webhook ({name, url, encodeAs, headers, payload, unquoted}), got the string"},
 		"section a list": {`[{"url": "https://example.org/hook"}]`,
-			"webhooks", "must be a map of webhook key to webhook ({url, payload, headers, ...}), got a list"},
+			"webhooks", "must be a map of webhook key to a webhook ({name, url, encodeAs, headers, payload, unquoted}), got a list"},
 		"section not JSON": {`lf-incident-io`,
 			"webhooks", `got the string "lf-incident-io"`},
 	}

@@ -44,12 +44,6 @@ func SecretNames(hooks map[string]Webhook) []string {
 	return kit.SortedKeys(set)
 }
 
-// WorkflowSecret is the name of the repository secret the workflows set a
-// config secret from: incident-io-bearer → INCIDENT_IO_BEARER.
-func WorkflowSecret(name string) string {
-	return strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
-}
-
 // PayloadJSON renders a webhook's payload: JSON with sorted keys, indented
 // by two spaces, '<', '>' and '&' left as they are; then every string
 // value that is one of the Unquoted variables is written without its
@@ -147,7 +141,7 @@ func HeadersJSON(key string, w Webhook, secrets map[string]string) (string, bool
 		}
 		usesSecret = true
 		path := fmt.Sprintf("%s.%s.headers.%s", Section, key, name)
-		fix := fmt.Sprintf("pulumi config set --secret --path '%s.%s' (the workflows set it from the repository secret %s)", kit.SecretsKey, h.Secret, WorkflowSecret(h.Secret))
+		fix := fmt.Sprintf("pulumi config set --secret --path '%s.%s' (the workflows set it from the repository secret %s)", kit.SecretsKey, h.Secret, kit.EnvName(h.Secret))
 		s, ok := secrets[h.Secret]
 		switch {
 		case !ok:

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
+	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/ddmock"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/ddmock/ddmocktest"
 	"github.com/pytorch-fdn/pytorch-datadog/webhooks"
@@ -61,7 +61,7 @@ type registered = ddmocktest.Registered
 func register(t *testing.T, hooks map[string]webhooks.Webhook, secrets map[string]string) registered {
 	t.Helper()
 	var made map[string]*datadog.Webhook
-	rec, err := ddmock.Run(configkit.Namespace, "test", nil, nil, ddmock.WithProvider(func(ctx *pulumi.Context, provider pulumi.ResourceOrInvokeOption) (err error) {
+	rec, err := ddmock.Run(kit.Namespace, "test", nil, nil, ddmock.WithProvider(func(ctx *pulumi.Context, provider pulumi.ResourceOrInvokeOption) (err error) {
 		made, err = webhooks.New(ctx, hooks, secrets, provider)
 		return err
 	}))
@@ -164,7 +164,7 @@ func TestNewReportsEveryMissingSecret(t *testing.T) {
 		"X-Team":        {Value: "infra"},
 	}
 	var made map[string]*datadog.Webhook
-	rec, err := ddmock.Run(configkit.Namespace, "test", nil, nil, ddmock.WithProvider(func(ctx *pulumi.Context, provider pulumi.ResourceOrInvokeOption) (err error) {
+	rec, err := ddmock.Run(kit.Namespace, "test", nil, nil, ddmock.WithProvider(func(ctx *pulumi.Context, provider pulumi.ResourceOrInvokeOption) (err error) {
 		made, err = webhooks.New(ctx, map[string]webhooks.Webhook{"lf-incident-io": a, "other": b},
 			map[string]string{"blank-key": "  ", "multi-line": bearer + "\n"}, provider)
 		return err
@@ -228,13 +228,13 @@ func (s *secretOutputs) NewResource(args pulumi.MockResourceArgs) (string, resou
 // secret, so a credential added in the UI is not stored in plaintext.
 func TestNewKeepsCustomHeadersOutputSecret(t *testing.T) {
 	t.Parallel()
-	mon := &secretOutputs{Recorder: ddmock.New(configkit.Namespace, "test"), got: map[string][]string{}}
+	mon := &secretOutputs{Recorder: ddmock.New(kit.Namespace, "test"), got: map[string][]string{}}
 	plain := webhooks.Webhook{Name: "plain", URL: "https://example.org/p", EncodeAs: "json", Payload: map[string]any{}}
 	err := pulumi.RunErr(ddmock.WithProvider(func(ctx *pulumi.Context, provider pulumi.ResourceOrInvokeOption) error {
 		_, err := webhooks.New(ctx, map[string]webhooks.Webhook{"lf-incident-io": production(), "plain": plain},
 			map[string]string{"incident-io-bearer": bearer}, provider)
 		return err
-	}), pulumi.WithMocks(configkit.Namespace, "test", mon))
+	}), pulumi.WithMocks(kit.Namespace, "test", mon))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"customHeaders"}, mon.got["lf-incident-io"])
 	assert.Equal(t, []string{"customHeaders"}, mon.got["plain"])
@@ -318,10 +318,4 @@ func TestSecretNames(t *testing.T) {
 		"y": {Headers: map[string]webhooks.Header{"Authorization": {Secret: "incident-io-bearer"}, "X-Api-Key": {Secret: "a-key"}, "X-Team": {Value: "v"}}},
 		"z": {},
 	}), "sorted, each once, plain headers left out")
-}
-
-func TestWorkflowSecret(t *testing.T) {
-	t.Parallel()
-	assert.Equal(t, "INCIDENT_IO_BEARER", webhooks.WorkflowSecret("incident-io-bearer"))
-	assert.Equal(t, "KEY2", webhooks.WorkflowSecret("key2"))
 }

@@ -3,6 +3,7 @@ package adopt
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -19,16 +20,19 @@ import (
 type Addition struct {
 	Section, Key string
 	Entry        map[string]any
+	// Spec is the entry's declaration, whose field order the entry is
+	// written in; nil writes them sorted.
+	Spec *kit.Spec
 	// By and Source say, in the comment above the entry, what added it and
 	// where from: "Added by ddstack import --add from
 	// datadog_user.users[\"jane\"]."
 	By, Source string
 }
 
-// Add returns the stack file with each addition written as a new entry at
-// the top of its section (the section is added at the end of the config
-// when the file has none), each under a comment naming the Terraform
-// address it came from. Nothing else changes: comments, key order, quoting
+// Add returns the stack file with each addition written as a new entry
+// where its key sorts among its section's entries (the section is added at
+// the end of the config when the file has none), each under a comment
+// saying where it came from, its fields in the order its Spec declares. Nothing else changes: comments, key order, quoting
 // and line endings stay, as with Write.
 func Add(data []byte, adds []Addition) ([]byte, error) {
 	if len(adds) == 0 {
@@ -82,11 +86,28 @@ func Add(data []byte, adds []Addition) ([]byte, error) {
 			}
 			appended = append(appended, text...)
 		case node.Kind == yaml.MappingNode && node.Style&yaml.FlowStyle == 0 && len(node.Content) > 0:
-			text, err := render(group, node.Content[0].Column-1, eol)
-			if err != nil {
-				return nil, err
+			// Each entry goes where its key sorts among the section's:
+			// before the first entry whose key is greater (and its
+			// comments), else after the section's last.
+			end := sectionEnd(top, config, keyNode, len(lines))
+			at := map[int][]Addition{}
+			for _, a := range group {
+				line := end
+				for i := 0; i+1 < len(node.Content); i += 2 {
+					if k := node.Content[i]; k.Value > a.Key {
+						line = startLine(k)
+						break
+					}
+				}
+				at[line] = append(at[line], a)
 			}
-			ins = append(ins, insertion{line: keyNode.Line, text: text})
+			for line, here := range at {
+				text, err := render(here, node.Content[0].Column-1, eol)
+				if err != nil {
+					return nil, err
+				}
+				ins = append(ins, insertion{line: line, text: text})
+			}
 		case node.Kind == yaml.ScalarNode && node.Tag == "!!null" && node.Line == keyNode.Line && strings.TrimSpace(strings.SplitN(lines[keyNode.Line-1], "#", 2)[0]) == kit.Namespace+":"+section+":":
 			text, err := render(group, keyNode.Column-1+2, eol)
 			if err != nil {
@@ -124,7 +145,10 @@ func render(group []Addition, indent int, eol string) ([]string, error) {
 		var b bytes.Buffer
 		enc := yaml.NewEncoder(&b)
 		enc.SetIndent(2)
-		if err := enc.Encode(map[string]any{a.Key: a.Entry}); err != nil {
+		doc := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
+			{Kind: yaml.ScalarNode, Value: a.Key}, ordered(a.Entry, a.Spec),
+		}}
+		if err := enc.Encode(doc); err != nil {
 			return nil, fmt.Errorf("%s.%s: %w", a.Section, a.Key, err)
 		}
 		if err := enc.Close(); err != nil {
@@ -136,6 +160,98 @@ func render(group []Addition, indent int, eol string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// ordered is a value as a YAML node, an object's fields in the order its
+// spec declares them (a user's email first, its importId last), those it
+// does not declare after them in sorted order.
+func ordered(v any, spec *kit.Spec) *yaml.Node {
+	m, isMap := v.(map[string]any)
+	if !isMap {
+		if list, isList := v.([]any); isList {
+			n := &yaml.Node{Kind: yaml.SequenceNode}
+			var item *kit.Spec
+			if spec != nil {
+				item = spec.Items
+			}
+			for _, e := range list {
+				n.Content = append(n.Content, ordered(e, item))
+			}
+			return n
+		}
+		var n yaml.Node
+		if err := n.Encode(v); err != nil {
+			return &yaml.Node{Kind: yaml.ScalarNode, Value: fmt.Sprint(v)}
+		}
+		return &n
+	}
+	spec = formOf(m, spec)
+	var keys []string
+	if spec != nil {
+		for _, f := range spec.Fields {
+			if _, ok := m[f.Name]; ok {
+				keys = append(keys, f.Name)
+			}
+		}
+	}
+	for _, k := range kit.SortedKeys(m) {
+		if !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	n := &yaml.Node{Kind: yaml.MappingNode}
+	for _, k := range keys {
+		var field *kit.Spec
+		if spec != nil {
+			field = spec.Field(k)
+		}
+		n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: k}, ordered(m[k], field))
+	}
+	return n
+}
+
+// formOf is the object form of spec an object is in: spec itself, or of
+// its forms (a dashboard's structured form or its JSON) the first that
+// declares every field the object has.
+func formOf(m map[string]any, spec *kit.Spec) *kit.Spec {
+	if spec == nil || len(spec.Fields) > 0 {
+		return spec
+	}
+	for _, form := range spec.AnyOf {
+		names := form.FieldNames()
+		all := len(names) > 0
+		for k := range m {
+			all = all && slices.Contains(names, k)
+		}
+		if all {
+			return form
+		}
+	}
+	return spec
+}
+
+// startLine is the 0-based line where a mapping key's entry starts: its
+// head comment's first line, or its own.
+func startLine(k *yaml.Node) int {
+	line := k.Line - 1
+	if k.HeadComment != "" {
+		line -= strings.Count(strings.TrimRight(k.HeadComment, "\n"), "\n") + 1
+	}
+	return line
+}
+
+// sectionEnd is the 0-based line after a section of config: where the
+// next key of config starts (its comments first), or where the next key
+// of the file does, or the end of the file.
+func sectionEnd(top, config, sectionKey *yaml.Node, lines int) int {
+	for _, m := range []*yaml.Node{config, top} {
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if m.Content[i].Line > sectionKey.Line && (m == config || i > 0 && m.Content[i-2].Line <= sectionKey.Line) {
+				return startLine(m.Content[i])
+			}
+		}
+	}
+	return lines
 }
 
 func lastKey(m *yaml.Node) *yaml.Node {

@@ -238,7 +238,7 @@ func (a *Audit) Additions(r *live.Reader, cfg *program.Config) (adds []adopt.Add
 		}
 		taken[c.t.Section][on] = c.finding.Key
 		adds = append(adds, adopt.Addition{
-			Section: c.t.Section, Key: c.finding.Key, Entry: entry,
+			Section: c.t.Section, Key: c.finding.Key, Entry: entry, Spec: c.t.EntrySpec(),
 			By: "ddstack audit --add", Source: "Datadog",
 		})
 	}

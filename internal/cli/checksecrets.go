@@ -59,7 +59,7 @@ func withSecrets(sf *stackfile.Stack, tests map[string]synthetics.Test) (out map
 // secretValue is one secret's value, or why it cannot be had.
 func secretValue(sf *stackfile.Stack, name string) (value, reason string) {
 	path := kit.SecretsKey + "." + name
-	env := SecretEnvPrefix + synthetics.VariableName(name)
+	env := SecretEnvPrefix + kit.EnvName(name)
 	if _, inFile := sf.Ciphertexts[path]; inFile {
 		v, err := sf.Decrypt(path)
 		if err == nil {

@@ -35,6 +35,7 @@ Usage:
                 [--resolve HOST:PORT:ADDR]... [--cacert FILE] [--json] [NAME ...]
   ddstack import --tfstate FILE [--stack NAME | --file PATH] [--add] [--write]
   ddstack audit [--stack NAME | --file PATH] [--state FILE] [--json | --markdown] [--add] [--write]
+  ddstack secrets [--stack NAME | --file PATH]
   ddstack queues coverage [--stack NAME | --file PATH] [--types FILE | --hud [URL] | --history FILE] [--json]
   ddstack queues backtest [--stack NAME | --file PATH] (--history FILE | --hud [URL] [--days N])
                           [--target N] [--plot DIR] [--json]
@@ -45,6 +46,7 @@ Commands:
   check  run the stack's synthetics tests from here, as Datadog would
   import adopt objects a Terraform state manages: set their importIds
   audit  what the live organisation has that the stack does not manage, and adopt it
+  secrets the secrets the stack needs that its file does not hold, and their repository secrets
   queues which queue test watches each runner type; how often each would have paged
 
 Run ddstack COMMAND --help for a command's flags.
@@ -90,6 +92,8 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 		return runQueues(args[1:], stdout, stderr)
 	case "audit":
 		return runAudit(args[1:], stdout, stderr)
+	case "secrets":
+		return runSecrets(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return ExitOK

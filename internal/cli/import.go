@@ -130,7 +130,7 @@ func additions(cfg *program.Config, unmanaged []tfstate.Object, roleNames map[st
 			}
 			unique := adopt.UniqueKey(used[t.Section], key)
 			used[t.Section][unique] = true
-			adds = append(adds, adopt.Addition{Section: t.Section, Key: unique, Entry: entry, By: "ddstack import --add", Source: o.Address})
+			adds = append(adds, adopt.Addition{Section: t.Section, Key: unique, Entry: entry, Spec: t.EntrySpec(), By: "ddstack import --add", Source: o.Address})
 		}
 	}
 	return adds, cannot

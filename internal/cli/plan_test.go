@@ -223,7 +223,7 @@ func TestPlanRejectsMistakes(t *testing.T) {
 		},
 		"empty users section": {
 			header + "  pytorch-datadog:users:\n",
-			[]string{"error: users: must be a map of user key to user"},
+			[]string{"error: users: must be a map of user key to a user ({email, roles, disabled, name, sendUserInvitation}), got nothing: add an entry under it, or remove the key"},
 		},
 	}
 	for name, tc := range tests {

@@ -1,6 +1,7 @@
 package configkit
 
 import (
+	_ "embed"
 	"fmt"
 	"regexp"
 	"strings"
@@ -11,6 +12,20 @@ import (
 const ChannelsKey = "channels"
 
 var handlePattern = regexp.MustCompile(`^@[A-Za-z0-9_.\-]+$`)
+
+// channelsNotes are what the reference says of the section beyond its values.
+//
+//go:embed channels.md
+var channelsNotes string
+
+// ChannelsSpec declares the channels section.
+var ChannelsSpec = &Spec{
+	Notes: channelsNotes,
+	Title: "Channels", Kind: Map, KeyPattern: KeyPattern, Default: map[string]any{},
+	Doc: "Notification channels by key: a Datadog handle each. Monitors and tests list channel keys under `notify`: these, and the keys of `slackChannels` and `webhooks`, which are channels too. Each key names one handle.",
+	Values: &Spec{Kind: String, Pattern: handlePattern.String(), PatternDoc: "a handle such as @slack-pytorch-infra-alerts",
+		Doc: "A Datadog notification handle (`@slack-pytorch-infra-alerts`, `@webhook-lf-incident-io`)."},
+}
 
 // Channels decodes the channels section: a map of channel key to Datadog
 // notification handle ("@slack-...", "@webhook-..."). Absent, there are

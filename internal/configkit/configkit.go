@@ -78,7 +78,7 @@ func SortedKeys[V any](m map[string]V) []string {
 }
 
 // keyPattern is the form of config keys, which become logical names.
-var keyPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+var keyPattern = regexp.MustCompile(KeyPattern)
 
 // IsKey says whether s has the form of a config key (kebab-case).
 func IsKey(s string) bool { return keyPattern.MatchString(s) }
@@ -108,7 +108,12 @@ func (p *Problems) Key(path, key string) {
 // object) into a map of entries by key.
 func (p *Problems) Section(key, raw, what string) (map[string]any, bool) {
 	v, ok := parseJSON(raw)
-	if !ok {
+	switch {
+	case !ok && strings.TrimSpace(raw) == "":
+		// "users:" with nothing under it.
+		p.Add(key, "must be a map of %s, got nothing: add an entry under it, or remove the key", what)
+		return nil, false
+	case !ok:
 		p.Add(key, "must be a map of %s, got the string %q", what, raw)
 		return nil, false
 	}
@@ -157,34 +162,39 @@ func Describe(v any) string {
 	}
 }
 
-// Field describes one known field of a config object.
+// Field is the decoder of one field of a config object, by its name in
+// the object's Spec.
 type Field struct {
-	Name     string
-	Required bool
-	Decode   func(path string, v any)
+	Name   string
+	Decode func(path string, v any)
 }
 
-// Object checks that v is a map, reports unknown and missing fields, and
-// hands each known field to its decoder, in the order of fields.
-func (p *Problems) Object(path string, v any, what string, fields []Field) bool {
+// Object checks that v is a map of the object spec declares: it reports
+// the fields spec does not declare (with a did-you-mean) and the required
+// ones that are missing, and hands each present field to its decoder, in
+// the order of fields. Every field spec declares has a decoder in fields,
+// and every decoder a declared field: a test of each section proves it.
+func (p *Problems) Object(path string, v any, spec *Spec, fields []Field) bool {
 	m, ok := v.(map[string]any)
 	if !ok {
-		p.Add(path, "must be %s, got %s", what, Describe(v))
+		p.Add(path, "must be %s, got %s", spec.Describe(), Describe(v))
 		return false
 	}
-	known := make([]string, len(fields))
-	for i, f := range fields {
-		known[i] = f.Name
-	}
+	known := spec.FieldNames()
 	for _, k := range SortedKeys(m) {
 		if !slices.Contains(known, k) {
 			p.Add(path+"."+k, "unknown field%s; known fields: %s", DidYouMean(k, known), strings.Join(known, ", "))
 		}
 	}
 	for _, f := range fields {
+		declared := spec.Field(f.Name)
+		if declared == nil {
+			p.Add(path+"."+f.Name, "internal error: a decoder for a field %s does not declare; report it", spec.Describe())
+			continue
+		}
 		fv, present := m[f.Name]
 		if !present {
-			if f.Required {
+			if declared.Required {
 				p.Add(path+"."+f.Name, "missing; it is required")
 			}
 			continue

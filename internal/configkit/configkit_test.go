@@ -184,7 +184,7 @@ func TestSection(t *testing.T) {
 		"map":            {raw: `{"a": {"name": "A"}, "b": 2}`, want: map[string]any{"a": map[string]any{"name": "A"}, "b": json.Number("2")}},
 		"empty map":      {raw: `{}`, want: map[string]any{}},
 		"plain string":   {raw: `readers`, problem: `must be a map of role key to role, got the string "readers"`},
-		"empty string":   {raw: ``, problem: `must be a map of role key to role, got the string ""`},
+		"empty string":   {raw: ``, problem: `must be a map of role key to role, got nothing: add an entry under it, or remove the key`},
 		"JSON string":    {raw: `"readers"`, problem: `must be a map of role key to role, got the string "readers"`},
 		"list":           {raw: `[{"name": "A"}]`, problem: "must be a map of role key to role, got a list"},
 		"null":           {raw: `null`, problem: "got nothing (null)"},
@@ -212,9 +212,14 @@ func TestSection(t *testing.T) {
 
 func TestObject(t *testing.T) {
 	t.Parallel()
+	thing := &kit.Spec{Title: "a thing", Kind: kit.Object, Fields: []*kit.Spec{
+		{Name: "name", Kind: kit.String, Required: true, Doc: "Its name."},
+		{Name: "count", Kind: kit.Integer, Doc: "How many."},
+		{Name: "tags", Kind: kit.List, Required: true, Doc: "Its tags."},
+	}}
 	fields := func(p *kit.Problems, calls *[]string, count *int) []kit.Field {
 		return []kit.Field{
-			{Name: "name", Required: true, Decode: func(fp string, v any) {
+			{Name: "name", Decode: func(fp string, v any) {
 				*calls = append(*calls, fp)
 				var s string
 				p.String(fp, v, &s)
@@ -223,7 +228,7 @@ func TestObject(t *testing.T) {
 				*calls = append(*calls, fp)
 				p.Int(fp, v, 0, 10, count)
 			}},
-			{Name: "tags", Required: true, Decode: func(fp string, v any) {
+			{Name: "tags", Decode: func(fp string, v any) {
 				*calls = append(*calls, fp)
 			}},
 		}
@@ -269,7 +274,7 @@ func TestObject(t *testing.T) {
 			p := &kit.Problems{}
 			var calls []string
 			var count int
-			ok := p.Object("m.x", jsonValue(t, tc.input), "a thing ({name, count, tags})", fields(p, &calls, &count))
+			ok := p.Object("m.x", jsonValue(t, tc.input), thing, fields(p, &calls, &count))
 			assert.Equal(t, tc.ok, ok)
 			assert.Equal(t, tc.calls, calls, "each present known field is decoded once, at its path, in the fields' order")
 			assert.Equal(t, tc.count, count)
@@ -473,8 +478,9 @@ func TestIDFormField(t *testing.T) {
 			var id string
 			f := tc.form.Field(p, &id)
 			assert.Equal(t, "importId", f.Name)
-			assert.False(t, f.Required, "an importId is optional")
-			p.Object("monitors.m", jsonValue(t, `{"importId": `+tc.input+`}`), "a monitor", []kit.Field{f})
+			spec := &kit.Spec{Title: "a monitor", Kind: kit.Object, Fields: []*kit.Spec{tc.form.Spec("the monitor's number")}}
+			assert.False(t, spec.Fields[0].Required, "an importId is optional")
+			p.Object("monitors.m", jsonValue(t, `{"importId": `+tc.input+`}`), spec, []kit.Field{f})
 			if tc.problem == "" {
 				assert.Equal(t, tc.want, id)
 				assertProblems(t, p, nil)
@@ -579,4 +585,17 @@ func TestUniqueImportIDsNameTheFirst(t *testing.T) {
 	require.Error(t, p.Err())
 	assert.Equal(t, `users.b.importId: "x" is also the importId of users.a; one Datadog object is adopted once`+"\n"+
 		`users.c.importId: "x" is also the importId of users.a; one Datadog object is adopted once`, p.Err().Error())
+}
+
+// One naming rule for every secret, outside the stack file: the
+// repository secret, the synthetics variable and ddstack's environment.
+func TestEnvName(t *testing.T) {
+	t.Parallel()
+	for secret, want := range map[string]string{
+		"incident-io-bearer": "INCIDENT_IO_BEARER",
+		"key2":               "KEY2",
+		"a-b-c":              "A_B_C",
+	} {
+		assert.Equal(t, want, kit.EnvName(secret))
+	}
 }

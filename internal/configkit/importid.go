@@ -25,11 +25,19 @@ var (
 // Field is the `importId` field of a managed object: when set, the resource
 // is adopted from Datadog with Pulumi's import option instead of created.
 func (f IDForm) Field(p *Problems, out *string) Field {
-	return Field{"importId", false, func(fp string, v any) {
+	return Field{"importId", func(fp string, v any) {
 		if p.String(fp, v, out) && !f.Pattern.MatchString(*out) {
 			p.Add(fp, "%q is not an id of this type, such as %s (ddstack import sets it from a Terraform state)", *out, f.Example)
 		}
 	}}
+}
+
+// Spec declares the importId field of a type whose id is what says: "the
+// user's UUID".
+func (f IDForm) Spec(what string) *Spec {
+	return &Spec{Name: "importId", Kind: String, Pattern: f.Pattern.String(), PatternDoc: "such as " + f.Example,
+		DefaultDoc: "unset: created",
+		Doc:        "Adopts the existing Datadog object with this id instead of creating one: " + what + ". `ddstack import` (from a Terraform state) and `ddstack audit --write` set it. Never change it once adopted: that replaces the object."}
 }
 
 // UniqueImportIDs reports two entries of one section adopting the same

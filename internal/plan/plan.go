@@ -15,7 +15,6 @@ import (
 	"github.com/pytorch-fdn/pytorch-datadog/internal/ddmock"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/stackfile"
 	"github.com/pytorch-fdn/pytorch-datadog/program"
-	"github.com/pytorch-fdn/pytorch-datadog/webhooks"
 )
 
 // Plan is what the program registers and invokes for one stack.
@@ -108,7 +107,7 @@ func Build(stack string, cfg *program.Config, fingerprints bool) (*Plan, error) 
 		for _, name := range missing {
 			c.Secrets[name] = ddmock.SecretPlaceholder("unset:" + name)
 			notes = append(notes, fmt.Sprintf("%s.%s is not in the stack file, so ddstack shows what uses it as [secret]; pulumi preview and up need it: pulumi config set --secret --path '%s.%s' (the workflows set it from the repository secret %s)",
-				kit.SecretsKey, name, kit.SecretsKey, name, webhooks.WorkflowSecret(name)))
+				kit.SecretsKey, name, kit.SecretsKey, name, kit.EnvName(name)))
 		}
 		cfg = &c
 	}
