@@ -212,7 +212,7 @@ func TestDriftAuditsTheLiveOrganisation(t *testing.T) {
 	readYAML(t, ".github/workflows/drift.yml", &wf)
 	var audit *step
 	for i, s := range wf.Jobs["drift"].Steps {
-		if strings.Contains(s.Run, "ddstack audit") {
+		if strings.Contains(s.Run, `ddstack" audit`) {
 			audit = &wf.Jobs["drift"].Steps[i]
 		}
 	}
@@ -220,7 +220,8 @@ func TestDriftAuditsTheLiveOrganisation(t *testing.T) {
 	assert.Equal(t, "${{ !cancelled() }}", audit.If, "after a preview that found drift too")
 	assert.Empty(t, audit.ContinueOnError, "a finding fails the job")
 	assert.Regexp(t, `pulumi stack export --stack prod --file "(\$RUNNER_TEMP/[^"]+)"`, audit.Run)
-	assert.Regexp(t, `ddstack audit --state "\$RUNNER_TEMP/prod-state.json" --markdown`, audit.Run)
+	assert.Regexp(t, `"\$RUNNER_TEMP/ddstack" audit --state "\$RUNNER_TEMP/prod-state.json" --markdown`, audit.Run)
+	assert.NotContains(t, audit.Run, "go run ./cmd/ddstack audit", "built: go run makes every failing status 1, and the step tells 1 from 2")
 	assert.Contains(t, audit.Run, `>> "$GITHUB_STEP_SUMMARY"`)
 	assert.Contains(t, audit.Run, `exit "$status"`, "the audit's status is the step's")
 }

@@ -210,7 +210,7 @@ var Spec = &kit.Spec{
 		{Name: "partition", Kind: kit.String, Enum: Partitions, Default: DefaultPartition,
 			Doc: "The AWS partition. The default is the commercial partition, where PyTorch's account is. Regions and forwarder ARNs must belong to it (`cn-*` in `aws-cn`, `us-gov-*` in `aws-us-gov`)."},
 		{Name: "regions", Kind: kit.String, Enum: []string{All}, Default: All,
-			AnyOf: []*kit.Spec{{Kind: kit.List, Title: "the regions listed", MinItems: 1,
+			AnyOf: []*kit.Spec{{Kind: kit.List, Unique: true, Title: "the regions listed", MinItems: 1,
 				Items: &kit.Spec{Kind: kit.String, Pattern: regionPattern.String(), PatternDoc: "a region name such as us-east-1"}}},
 			Doc: "Which regions Datadog collects from: `all` (Datadog's default), which also covers regions AWS adds later, or a list of region names (`[us-east-1, us-west-2]`), not empty, each once (`[all]` is an error: write `all` alone)."},
 		{Name: "roleName", Kind: kit.String, Required: true, Pattern: roleNamePattern.String(), PatternDoc: "an IAM role name: 1 to 64 letters, digits and +=,.@_-",
@@ -218,7 +218,7 @@ var Spec = &kit.Spec{
 		{Name: "externalId", Kind: kit.String, Pattern: externalIDPattern.String(), PatternDoc: "letters, digits and +=,.@:/_-", MinLength: minExternalID,
 			DefaultDoc: "unset: Datadog's is kept",
 			Doc:        fmt.Sprintf("The role's external ID, %d to %d characters. Unset, the provider keeps the one Datadog generated, which is the ID the role's trust policy names; sending another would lock Datadog out.", minExternalID, maxExternalID)},
-		{Name: "tags", Kind: kit.List, Default: []any{},
+		{Name: "tags", Kind: kit.List, Unique: true, Default: []any{},
 			Items: &kit.Spec{Kind: kit.String, Pattern: tagPattern.String(), PatternDoc: "key:value, the key starting with a letter"},
 			Doc:   "Tags added to every metric from the account (`team:infra`), each once."},
 		logsSpec, metricsSpec, resourcesSpec, tracesSpec,
@@ -231,10 +231,10 @@ var logsSpec = &kit.Spec{Name: "logs", Title: "the Lambda forwarder's log collec
 	Default: map[string]any{"lambdas": []any{}, "sources": []any{}},
 	Doc:     "Log autosubscription through the Datadog Forwarder Lambda; the default is Datadog's.",
 	Fields: []*kit.Spec{
-		{Name: "lambdas", Kind: kit.List, Default: []any{},
+		{Name: "lambdas", Kind: kit.List, Unique: true, Default: []any{},
 			Items: &kit.Spec{Kind: kit.String, Pattern: lambdaARNPattern.String(), PatternDoc: "a Lambda function's ARN, with a version or alias or not"},
 			Doc:   "The forwarder functions that Datadog subscribes to log sources, by ARN, each once, in the account's partition."},
-		{Name: "sources", Kind: kit.List, Default: []any{},
+		{Name: "sources", Kind: kit.List, Unique: true, Default: []any{},
 			Items: &kit.Spec{Kind: kit.String, Pattern: logSourcePattern.String(), PatternDoc: "an AWS log source id such as s3"},
 			Doc:   "The services whose logs Datadog subscribes to automatically, by AWS log source id (`s3`, `elbv2`, `apigw-access-logs`, …), each once."},
 		{Name: "tagFilters", Kind: kit.Map, Default: map[string]any{}, KeyPattern: trimmed, Values: resourceTags,
@@ -261,11 +261,11 @@ var metricsSpec = &kit.Spec{Name: "metrics", Title: "the CloudWatch metric colle
 // or {} (Datadog's default filter).
 var namespaceForms = []*kit.Spec{
 	{Title: "only the namespaces listed", Kind: kit.Object, Fields: []*kit.Spec{
-		{Name: Include, Kind: kit.List, Required: true, MinItems: 1, Items: namespaceName,
+		{Name: Include, Kind: kit.List, Unique: true, Required: true, MinItems: 1, Items: namespaceName,
 			Doc: "The namespaces collected (`AWS/EC2`), each once; not empty (to collect none, set `enabled` to false)."},
 	}},
 	{Title: "every namespace but those listed", Kind: kit.Object, Fields: []*kit.Spec{
-		{Name: Exclude, Kind: kit.List, Items: namespaceName, DefaultDoc: "unset: Datadog's default filter",
+		{Name: Exclude, Kind: kit.List, Unique: true, Items: namespaceName, DefaultDoc: "unset: Datadog's default filter",
 			Doc: "The namespaces not collected (`AWS/SQS`), each once."},
 	}},
 }
@@ -300,7 +300,7 @@ var tracesSpec = &kit.Spec{Name: "traces", Title: "the X-Ray trace collection", 
 	Default: map[string]any{"xrayServices": []any{}},
 	Doc:     "X-Ray trace collection; the default is Datadog's.",
 	Fields: []*kit.Spec{
-		{Name: "xrayServices", Kind: kit.List, Default: []any{},
+		{Name: "xrayServices", Kind: kit.List, Unique: true, Default: []any{},
 			Items: &kit.Spec{Kind: kit.String, Pattern: trimmed, PatternDoc: "an X-Ray service name"},
 			AnyOf: []*kit.Spec{{Kind: kit.String, Enum: []string{All}, Title: "every X-Ray service"}},
 			Doc:   "The X-Ray services collected from: `[]` (Datadog's default: the block is present, and lists no service), a list of service names, each once, or `all`."},

@@ -188,7 +188,7 @@ var structuredSpec = &kit.Spec{Title: "a structured dashboard", Kind: kit.Object
 			Doc: "`free`: every widget sits at its own `layout`, which each widget must then have. `ordered`: a " + fmt.Sprint(OrderedColumns) + "-column grid; give every widget a layout (sent as `reflowType: fixed`) or none (`auto`)."},
 		{Name: "widgets", Kind: kit.List, Default: []any{}, Items: widgetSpec,
 			Doc: "The widgets, in order. Always sent, so that a widget added in the UI shows as drift. The monitor summary is the one widget kind the structured form expresses; for any other, write the dashboard by its JSON."},
-		{Name: "tags", Kind: kit.List, Default: []any{},
+		{Name: "tags", Kind: kit.List, Unique: true, Default: []any{},
 			Items: &kit.Spec{Kind: kit.String, Pattern: teamTag.String(), PatternDoc: "team:<name>"},
 			Doc:   "`team:<name>` tags, each once: the only tags Datadog takes on a dashboard. Always sent."},
 		importIDSpec,

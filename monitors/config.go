@@ -142,7 +142,7 @@ var Spec = &kit.Spec{
 				Doc: "The value at which a warning recovers: short of `warning` in the comparator's direction; it needs `warning`."},
 			{Name: "message", Kind: kit.String, Required: true, Pattern: notEmpty, PatternDoc: "not empty",
 				Doc: "What the responder reads. The handles of the `notify` channels are appended, one a line."},
-			{Name: "notify", Kind: kit.List, Default: []any{}, Items: &kit.Spec{Kind: kit.String, Pattern: kit.KeyPattern, PatternDoc: "a channel key"},
+			{Name: "notify", Kind: kit.List, Unique: true, Default: []any{}, Items: &kit.Spec{Kind: kit.String, Pattern: kit.KeyPattern, PatternDoc: "a channel key"},
 				Doc: "Who is notified: keys of `channels`, `slackChannels` or `webhooks`, each once, in the order their handles are written."},
 			{Name: "renotifyInterval", Kind: kit.Integer, Min: kit.Bound(0), Max: kit.Bound(maxRenotifyInterval), DefaultDoc: "unset (Datadog's: never)",
 				Doc: "Minutes after which a monitor that stays alerting notifies again; `0` is sent, and means never."},

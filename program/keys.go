@@ -15,7 +15,7 @@ var otherKeys = map[string][]string{
 }
 
 // secretKeys are the keys whose values are secret by design; a secret
-// value anywhere else is a mistake (README, "Secrets").
+// value anywhere else is a mistake (docs/configuration.md, "Secrets").
 var secretKeys = []string{KeyAPIKey, KeyAppKey, kit.Namespace + ":" + kit.SecretsKey}
 
 // checkKeys reports every key the program would not read: an unknown key

@@ -42,7 +42,7 @@ var Spec = &kit.Spec{
 	Values: &kit.Spec{Title: "a role", Kind: kit.Object, Fields: []*kit.Spec{
 		{Name: "name", Kind: kit.String, Required: true, Pattern: kit.OneLinePattern, PatternDoc: kit.OneLineDoc,
 			Doc: "The role's display name in Datadog. Unique (case-insensitive); not one of Datadog's own role names (" + strings.Join(BuiltinRoles, ", ") + ")."},
-		{Name: "permissions", Kind: kit.List, Required: true, MinItems: 1,
+		{Name: "permissions", Kind: kit.List, Unique: true, Required: true, MinItems: 1,
 			Items: &kit.Spec{Kind: kit.String, Pattern: kit.OneLinePattern, PatternDoc: "a Datadog permission name such as logs_read_data"},
 			Doc:   "Datadog permission names (`logs_read_data`, `monitors_write`, …), each once, resolved to ids by one `getPermissions` lookup per run. An unknown name is an error that lists the closest known names."},
 		{Name: "defaultPermissionsOptOut", Kind: kit.Bool, Default: false,

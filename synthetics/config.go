@@ -196,7 +196,7 @@ const notEmpty = `\S`
 // urlPattern is what the schema says of a test's address: an http or
 // https one (the scheme in any case, as URLs have it); checkURL says the
 // rest.
-const urlPattern = `^[Hh][Tt][Tt][Pp][Ss]?://`
+var urlPattern = kit.URLPattern("http", "https")
 
 // headerNamePattern is an HTTP header name, as kit.IsHeaderName takes it:
 // a token (RFC 9110, 5.6.2).
@@ -309,7 +309,7 @@ var Spec = &kit.Spec{
 					"`queue` reads PyTorch HUD's queued jobs and fails when a machine type of a runner family (`queue`) has waited too long. Which fields a test takes depends on it."},
 			{Name: "message", Kind: kit.String, Required: true, Pattern: notEmpty, PatternDoc: "not empty",
 				Doc: "What the responder reads. Datadog's `" + FailureMessage + "` and then the handles of the `notify` channels are appended, so the alert says what failed."},
-			{Name: "notify", Kind: kit.List, Default: []any{}, Items: &kit.Spec{Kind: kit.String, Pattern: kit.KeyPattern, PatternDoc: "a channel key"},
+			{Name: "notify", Kind: kit.List, Unique: true, Default: []any{}, Items: &kit.Spec{Kind: kit.String, Pattern: kit.KeyPattern, PatternDoc: "a channel key"},
 				Doc: "Who is notified: keys of `channels`, `slackChannels` or `webhooks`, each once, in the order their handles are written."},
 			{Name: "service", Kind: kit.String, Pattern: notEmpty, PatternDoc: "not empty", DefaultDoc: "the key",
 				Doc: "The test's `service:<service>` tag."},

@@ -71,7 +71,7 @@ func New(ctx *pulumi.Context, tests map[string]Test, secrets map[string]string, 
 			// sends the option only when it is true, and Datadog treats an
 			// unset option as "do not follow" (synthetics.md §2). So false
 			// is what a new test gets, but turning following off on a test
-			// that had it on does not reach Datadog (README, "Synthetics
+			// that had it on does not reach Datadog (docs/configuration.md, "Synthetics
 			// tests").
 			options.FollowRedirects = pulumi.Bool(t.FollowRedirects)
 			request.Method = pulumi.String(t.Method)

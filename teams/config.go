@@ -62,7 +62,7 @@ var Spec = &kit.Spec{
 			Doc: "Who the team is, in a sentence (Datadog requires one)."},
 		{Name: "handle", Kind: kit.String, Pattern: handlePattern.String(), PatternDoc: "lowercase letters, digits, '_', '.' and '-'", DefaultDoc: "the key",
 			Doc: "The team's handle, as Datadog shows and mentions it (@amd-staff). Unique; at most " + fmt.Sprint(MaxHandle) + " characters."},
-		{Name: "members", Kind: kit.List, Default: []any{},
+		{Name: "members", Kind: kit.List, Unique: true, Default: []any{},
 			Items: &kit.Spec{Kind: kit.String, Pattern: kit.KeyPattern, PatternDoc: "a user's key"},
 			Doc:   "The team's members: keys of users managed here, each once. Each membership is a resource of its own; members added in the Datadog UI are left alone."},
 		ImportID.Spec("the team's UUID"),

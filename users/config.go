@@ -63,7 +63,7 @@ var Spec = &kit.Spec{
 	Values: &kit.Spec{Title: "a user", Kind: kit.Object, Fields: []*kit.Spec{
 		{Name: "email", Kind: kit.String, Required: true, Pattern: emailPattern, PatternDoc: "a bare address, jane.smith@example.org",
 			Doc: "The login address, bare (`jane.smith@example.org`), its part before the @ in ASCII. Unique, without case; an address that looks like another entry's is an error."},
-		{Name: "roles", Kind: kit.List, Required: true, MinItems: 1,
+		{Name: "roles", Kind: kit.List, Unique: true, Required: true, MinItems: 1,
 			Items: &kit.Spec{Kind: kit.String, Pattern: kit.OneLinePattern, PatternDoc: "a role's key or name"},
 			Doc:   "At least one role, each once: a managed role's key or name (`limited-read-write`), or an existing Datadog role's exact name (`Datadog Read Only Role`). Each distinct Datadog role name is looked up once per run."},
 		{Name: "disabled", Kind: kit.Bool, Default: false,

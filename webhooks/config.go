@@ -84,7 +84,7 @@ var Spec = &kit.Spec{
 	Values: &kit.Spec{Title: "a webhook", Kind: kit.Object, Fields: []*kit.Spec{
 		{Name: "name", Kind: kit.String, Pattern: namePattern.String(), PatternDoc: "letters, digits, '_', '-' and '.'", DefaultDoc: "the key",
 			Doc: "The webhook's name; monitors notify it as `@webhook-<name>`. Unique."},
-		{Name: "url", Kind: kit.String, Required: true, Pattern: `^[Hh][Tt][Tt][Pp][Ss]://`, PatternDoc: "an https:// address",
+		{Name: "url", Kind: kit.String, Required: true, Pattern: kit.URLPattern("https"), PatternDoc: "an https:// address",
 			Doc: "Where Datadog posts: https, with a host, no user:password part (a credential goes in a header whose value is a secret)."},
 		{Name: "encodeAs", Kind: kit.String, Enum: encodings, Default: JSON,
 			Doc: "How Datadog sends the payload."},
@@ -100,7 +100,7 @@ var Spec = &kit.Spec{
 			Doc: "Custom headers by name: a plain value, or `{secret, prefix, suffix}` for one that carries a credential (a credential header in plain text is an error)."},
 		{Name: "payload", Kind: kit.Object, Required: true,
 			Doc: "The JSON object Datadog sends, its values Datadog variables such as `$ALERT_TRANSITION`. Required: left unset, an edit in the UI would never show as drift."},
-		{Name: "unquoted", Kind: kit.List, Default: []any{}, Items: &kit.Spec{Kind: kit.String, Pattern: variable.String(), PatternDoc: "a Datadog variable such as $LOGS_SAMPLE"},
+		{Name: "unquoted", Kind: kit.List, Unique: true, Default: []any{}, Items: &kit.Spec{Kind: kit.String, Pattern: variable.String(), PatternDoc: "a Datadog variable such as $LOGS_SAMPLE"},
 			Doc: "The variables Datadog fills with JSON (`$LOGS_SAMPLE`): where one is a whole string value of the payload, it is written without its quotes."},
 		ImportID.Spec("the webhook's name"),
 	}},

@@ -22,6 +22,10 @@ import (
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		fmt.Fprintln(stdout, "usage: go run ./cmd/stackcheck [FILE ...]   (default Pulumi.prod.yaml)\nChecks stack files against schema/stack.schema.json; ddstack plan checks the rest.\nExit status: 0 valid, 2 a problem.")
+		return 0
+	}
 	if len(args) == 0 {
 		args = []string{"Pulumi.prod.yaml"}
 	}
@@ -31,8 +35,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	code := 0
-	for _, file := range args {
-		data, err := readFile(file)
+	for _, path := range args {
+		file := safetext.Escape(path)
+		data, err := readFile(path)
 		if err == nil {
 			var problems []schema.Problem
 			if problems, err = schema.Check(s, data); err == nil {
@@ -67,5 +72,16 @@ func readFile(path string) ([]byte, error) {
 	if info.Size() > maxSize {
 		return nil, fmt.Errorf("is %d bytes; a stack file is at most %d", info.Size(), maxSize)
 	}
-	return os.ReadFile(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// Through a limit: a file may grow after the Stat, and procfs files
+	// say they are empty.
+	data, err := io.ReadAll(io.LimitReader(f, maxSize+1))
+	if err == nil && len(data) > maxSize {
+		err = fmt.Errorf("is more than %d bytes; a stack file is at most that", maxSize)
+	}
+	return data, err
 }

@@ -81,7 +81,7 @@ func TestRetriesAndFailures(t *testing.T) {
 			{Status: 429, Header: map[string]string{"X-RateLimit-Reset": "0"}}, {Status: 429}}},
 		"a 5xx is retried":             {path: "/api/v1/monitor", faults: []ddfake.Fault{{Status: 502}, {Status: 503}}},
 		"a lasting 5xx names its type": {path: "/api/v1/monitor", faults: []ddfake.Fault{{Status: 500}, {Status: 500}, {Status: 500}, {Status: 500}}, wantErr: "monitors: GET /api/v1/monitor: 500 Internal Server Error, after 4 attempts"},
-		"an endpoint that never answers": {path: "/api/v1/dashboard", faults: []ddfake.Fault{{Hang: true}, {Hang: true}, {Hang: true}, {Hang: true}},
+		"an endpoint that never answers": {path: "/api/v1/dashboard", faults: []ddfake.Fault{{Hang: true}, {Hang: true}, {Hang: true}, {Hang: true}}, timeout: 300 * time.Millisecond,
 			wantErr: "dashboards: GET /api/v1/dashboard: no answer within"},
 		"malformed JSON":       {path: "/api/v2/team", faults: []ddfake.Fault{{Body: `{"data": [{"id": 5`}}, wantErr: "teams: GET /api/v2/team:"},
 		"null where a list is": {path: "/api/v2/users", faults: []ddfake.Fault{{Body: "null"}}, wantErr: "users: GET /api/v2/users: answered nothing (an empty body or null)"},
@@ -100,7 +100,9 @@ func TestRetriesAndFailures(t *testing.T) {
 			f := production(t)
 			f.Fault(tc.path, tc.faults...)
 			o := f.Options()
-			o.Timeout = 300 * time.Millisecond
+			// Long enough for a loaded machine; the endpoint that never
+			// answers waits for less.
+			o.Timeout = 10 * time.Second
 			if tc.timeout != 0 {
 				o.Timeout = tc.timeout
 			}

@@ -14,7 +14,7 @@ import (
 const Marker = "<!-- ddstack-audit -->"
 
 // kinds are the three kinds of finding, in the order reported, each with
-// what it means and what to do about it (README, "Findings of the
+// what it means and what to do about it (docs/operating.md, "Findings of the
 // audit").
 func (r *Report) kinds() []struct {
 	title, fix string

@@ -76,7 +76,7 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 		adds, cannot = additions(cfg, report.Unmanaged, tfstate.RoleNames(data))
 	}
 	edit := stackEdit{set: adopt.Edits(report.Set), adds: adds, cannot: cannot,
-		next: `pulumi preview must show only imports (README, "Adopting the Terraform-managed organisation").`}
+		next: `pulumi preview must show only imports (docs/migrating.md, "Adopting the Terraform-managed organisation").`}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Terraform state %s: %d Datadog objects; stack %s (%s)\n", *state, len(objects), s.Name, s.Path)
 	report.Describe(&b)

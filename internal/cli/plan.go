@@ -89,6 +89,18 @@ func load(cwd, stack, file string, fingerprints bool) (*loaded, error) {
 // how many it takes (-1: any number). When parsing ends the command (help,
 // or a usage error), ok is false and code is the exit status.
 func parseFlags(fs *flag.FlagSet, args []string, want int, stdout, stderr io.Writer) (positional []string, code int, ok bool) {
+	// Asked for, the usage goes to stdout once (flag's parser would
+	// print it on its output first).
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "-h" || a == "-help" || a == "--help" {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return nil, ExitOK, false
+		}
+	}
 	fs.SetOutput(stderr)
 	positional, err := parseInterspersed(fs, args)
 	if err != nil {

@@ -53,6 +53,9 @@ func (s *Spec) JSONSchema() map[string]any {
 		if s.MaxItems > 0 {
 			out["maxItems"] = s.MaxItems
 		}
+		if s.Unique {
+			out["uniqueItems"] = true
+		}
 	case Map:
 		out["type"] = "object"
 		if s.Values != nil {

@@ -49,6 +49,8 @@ type Spec struct {
 	Min, Max *float64
 	// MinItems is a List's least length, MaxItems its most (0: none).
 	MinItems, MaxItems int
+	// Unique Lists hold each item once.
+	Unique bool
 	// Items is a List's item.
 	Items *Spec
 	// Fields are an Object's fields, in the order written and decoded.
@@ -104,6 +106,22 @@ const (
 	OneLinePattern = `^\S(.*\S)?$`
 	OneLineDoc     = "one line of text, without spaces around it"
 )
+
+// URLPattern is the form of an address of one of schemes (lower case), as
+// the schema checks it: the scheme in any case, a host without a user
+// name or password (which plans would show), no spaces. The decoders'
+// URL checks (Problems.URL) say more, and refuse more.
+func URLPattern(schemes ...string) string {
+	alts := make([]string, len(schemes))
+	for i, scheme := range schemes {
+		var b strings.Builder
+		for _, r := range scheme {
+			b.WriteString("[" + strings.ToUpper(string(r)) + string(r) + "]")
+		}
+		alts[i] = b.String()
+	}
+	return `^(?:` + strings.Join(alts, "|") + `)://[^/?#@\s]+(?:[/?#]\S*)?$`
+}
 
 // Bound makes a bound for Min or Max.
 func Bound(f float64) *float64 { return &f }

@@ -257,6 +257,9 @@ func plainKind(s *kit.Spec) string {
 		case s.MaxItems > 0:
 			t += fmt.Sprintf(" (at most %d)", s.MaxItems)
 		}
+		if s.Unique {
+			t += ", each once"
+		}
 	case kit.Map:
 		if s.Values != nil {
 			t += " of " + plural(s.Values)

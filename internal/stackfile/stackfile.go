@@ -32,6 +32,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
+	"github.com/pytorch-fdn/pytorch-datadog/schema"
 )
 
 // MaxSize is the largest stack or project file read: far above any real
@@ -339,6 +340,9 @@ func scan(data []byte, path, project string, report func(key, format string, arg
 	if err := keysAreNames(doc.Content[0], path, project); err != nil {
 		return nil, nil, err
 	}
+	if err := configShape(doc.Content[0], path); err != nil {
+		return nil, nil, err
+	}
 	var more yaml.Node
 	if err := dec.Decode(&more); err != io.EOF {
 		// Pulumi reads the first document only: what follows a "---"
@@ -379,6 +383,28 @@ func scan(data []byte, path, project string, report func(key, format string, arg
 		return data, root, nil
 	}
 	return out, root, nil
+}
+
+// configShape refuses a config that is not a map (config: hello), whose
+// message from the loader names Go's types, and one with more keys than
+// any stack of this program holds, which the loader would compare pair by
+// pair for minutes.
+func configShape(root *yaml.Node, path string) error {
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value != "config" {
+			continue
+		}
+		v := root.Content[i+1]
+		switch {
+		case v.Kind == yaml.ScalarNode && v.ShortTag() == "!!null":
+		case v.Kind != yaml.MappingNode:
+			return fmt.Errorf("%s: line %d: config must be a map of config keys to values (config:, then each key indented below it)", path, v.Line)
+		case len(v.Content)/2 > schema.MaxConfigKeys:
+			return fmt.Errorf("%s: config holds %d keys; a stack of this program has a few dozen at most (%d is the limit): each section's entries go under its key (pytorch-datadog:users:)",
+				path, len(v.Content)/2, schema.MaxConfigKeys)
+		}
+	}
+	return nil
 }
 
 // stackFileKeys are the keys a stack file holds (workspace.ProjectStack).

@@ -142,6 +142,8 @@ func TestLoadErrors(t *testing.T) {
 		"wrong declared type": {"config:\n  pytorch-datadog:users: [a, b]\n", []string{"users: must be of type object, as Pulumi.yaml declares it"}},
 		"scalar declared map": {"config:\n  pytorch-datadog:users: jane\n", []string{"users: must be of type object"}},
 		"colons in key":       {"config:\n  a:b:c: 1\n" + users, []string{"Pulumi.prod.yaml:"}},
+		"config not a map":    {"config: hello\n", []string{"Pulumi.prod.yaml: line 1: config must be a map of config keys to values"}},
+		"too many keys":       {"config:\n" + strings.Repeat("  x: 1\n", 1001), []string{"Pulumi.prod.yaml: config holds 1001 keys; a stack of this program has a few dozen at most (1000 is the limit)"}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

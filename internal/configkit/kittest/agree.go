@@ -231,6 +231,18 @@ func (a *agreement) object(spec *kit.Spec, at []string, forms []*kit.Spec) {
 		case f.Kind == kit.List && f.MinItems > 0:
 			a.refused("shorter than its least", path, []any{}, fp)
 		}
+		// An item twice: refused by both, or by neither.
+		if items, ok := current.([]any); ok && f.Kind == kit.List && len(items) > 0 && (f.MaxItems == 0 || len(items) < f.MaxItems) {
+			twice := append(slices.Clone(items), items[0])
+			if f.Unique {
+				a.refused("with an item twice", path, twice, fp)
+			} else if entry, ok := a.mutate(path, twice); ok {
+				a.count++
+				problems, _, invalid := a.run(entry)
+				assert.False(t, under(problems, fp), "%s with an item twice: not declared unique, but the decoder refuses it: %v", fp, problems)
+				assert.NoError(t, invalid, "%s with an item twice: the schema accepts it", fp)
+			}
+		}
 		if present {
 			a.nested(f, current, path)
 		}
@@ -480,7 +492,10 @@ func wrongKind(f *kit.Spec) (any, bool) {
 }
 
 // at says whether a problem is at path or below it.
-func at(problems []*kit.PathError, path string) bool {
+func at(problems []*kit.PathError, path string) bool { return under(problems, path) }
+
+// under says whether a problem is at path or below it.
+func under(problems []*kit.PathError, path string) bool {
 	for _, pe := range problems {
 		if pe.Path == path || strings.HasPrefix(pe.Path, path+".") || strings.HasPrefix(pe.Path, path+"[") {
 			return true
