@@ -135,7 +135,8 @@ func decodeDatadog(p *kit.Problems, raw kit.Raw, out *Datadog) {
 		case err == nil && parsed.User != nil:
 			// The address is never echoed: it holds a password.
 			p.Add(KeyAPIURL, "holds a user name or password (the part before @), which the stack file and plans would show in plaintext, and Datadog takes no login there: remove it; the keys are secrets: pulumi config set --secret datadog:apiKey, or export DD_API_KEY and DD_APP_KEY")
-		case err != nil || parsed.Scheme != "https" || parsed.Host == "":
+		case err != nil || !strings.HasPrefix(u, "https://") || parsed.Host == "":
+			// https in lower case, as the schema's pattern has it.
 			p.Add(KeyAPIURL, "must be an https:// address such as https://api.us3.datadoghq.com/, got %q", kit.RedactURL(u))
 		case p.URL(KeyAPIURL, u, kit.URLRule{Schemes: []string{"https"}, Example: "https://api.us3.datadoghq.com/"}) == nil:
 			// The host, port and characters, as every URL of the

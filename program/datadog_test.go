@@ -69,6 +69,8 @@ func TestDecodeDatadogAPIURL(t *testing.T) {
 		"localhost (tests)":   {"https://localhost:8443/", ""},
 		"IPv6 loopback":       {"https://[::1]:8443/", ""},
 		"private address":     {"https://10.0.0.1/", "is not the API address of a Datadog site"},
+		"scheme in capitals":  {"HTTPS://api.us3.datadoghq.com/", "must be an https:// address"},
+		"an empty port":       {"https://api.us3.datadoghq.com:/", "is not the API address of a Datadog site"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

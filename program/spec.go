@@ -27,6 +27,9 @@ func DatadogSite(u *url.URL) bool {
 	}
 	// As written, lower case: the schema's pattern cannot ignore case.
 	host := u.Hostname()
+	if strings.HasSuffix(u.Host, ":") {
+		return false // an empty port
+	}
 	if ip := net.ParseIP(host); ip != nil {
 		return ip.IsLoopback()
 	}

@@ -228,14 +228,39 @@ var assertionSpec = &kit.Spec{Title: "an assertion", Kind: kit.Object,
 				"No top-level `return`, and at least one statement (a script that does nothing passes whatever the response); checked when the config is loaded. " +
 				"`javascript` assertions only, and required there."},
 	},
-	When: []kit.When{
+	When: append([]kit.When{
 		{Field: "type", Is: []string{"statusCode", "body", "certificate"}, Require: []string{"operator"}, Forbid: []string{"property", "timingsScope", "code"}},
 		{Field: "type", Is: []string{"header"}, Require: []string{"operator", "property"}, Forbid: []string{"timingsScope", "code"}},
 		{Field: "type", Is: []string{"responseTime"}, Require: []string{"operator"}, Forbid: []string{"property", "code"}},
 		{Field: "type", Is: []string{"javascript"}, Require: []string{"code"}, Forbid: []string{"operator", "target", "property", "timingsScope"}},
 		{Field: "operator", Is: slices.DeleteFunc(slices.Clone(allOperators), func(op string) bool { return op == "doesNotExist" }), Require: []string{"target"}},
 		{Field: "operator", Is: []string{"doesNotExist"}, Forbid: []string{"target"}},
-	},
+	}, narrowByType()...),
+}
+
+// assertionTypesOf narrows a test's assertions to the types of its kind.
+func assertionTypesOf(kind string) []*kit.Spec {
+	return []*kit.Spec{{Name: "assertions", Kind: kit.List, Items: &kit.Spec{Kind: kit.Object,
+		Fields: []*kit.Spec{{Name: "type", Kind: kit.String, Enum: typesByKind[kind]}}}}}
+}
+
+// narrowByType are the rules of each assertion type's operators, and of
+// the targets that are numbers whatever the operator.
+func narrowByType() []kit.When {
+	var out []kit.When
+	for _, t := range assertionTypes {
+		if ops := operators[t]; len(ops) > 0 {
+			w := kit.When{Field: "type", Is: []string{t}, Narrow: []*kit.Spec{{Name: "operator", Kind: kit.String, Enum: ops}}}
+			switch t {
+			case "responseTime":
+				w.Narrow = append(w.Narrow, &kit.Spec{Name: "target", Kind: kit.Integer, Min: kit.Bound(1), Max: kit.Bound(maxResponseTimeMs)})
+			case "certificate":
+				w.Narrow = append(w.Narrow, &kit.Spec{Name: "target", Kind: kit.Integer, Min: kit.Bound(0), Max: kit.Bound(maxCertificateDays)})
+			}
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // operatorsDoc lists each type's operators, for the reference.
@@ -349,8 +374,8 @@ var Spec = &kit.Spec{
 			ImportID.Spec("the test's public id (`abc-123-xyz`)"),
 		},
 		When: []kit.When{
-			{Field: "kind", Is: []string{HTTP}, Require: []string{"url", "assertions"}, Forbid: []string{"host", "port", "queue"}},
-			{Field: "kind", Is: []string{SSL}, Require: []string{"host", "assertions"}, Forbid: []string{"url", "timeoutSeconds", "method", "headers", "body", "followRedirects", "queue"}},
+			{Field: "kind", Is: []string{HTTP}, Require: []string{"url", "assertions"}, Forbid: []string{"host", "port", "queue"}, Narrow: assertionTypesOf(HTTP)},
+			{Field: "kind", Is: []string{SSL}, Require: []string{"host", "assertions"}, Forbid: []string{"url", "timeoutSeconds", "method", "headers", "body", "followRedirects", "queue"}, Narrow: assertionTypesOf(SSL)},
 			{Field: "kind", Is: []string{Queue}, Require: []string{"queue"}, Forbid: []string{"method", "headers", "body", "followRedirects", "host", "port", "assertions"}},
 		},
 	},

@@ -62,7 +62,7 @@ func TestSpecAgreesWithDecode(t *testing.T) {
 	for name, base := range bases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			kittest.Agree(t, synthetics.Section, synthetics.Spec, base, decodeAny)
+			kittest.Agree(t, synthetics.Section, synthetics.Spec, base, decodeAny, kittest.IntoListItems())
 		})
 	}
 }

@@ -159,5 +159,30 @@ func (w When) jsonSchema(def any) map[string]any {
 		}
 		then["not"] = map[string]any{"anyOf": forbid}
 	}
+	if len(w.Narrow) > 0 {
+		props := map[string]any{}
+		for _, f := range w.Narrow {
+			props[f.Name] = f.narrowSchema()
+		}
+		then["properties"] = props
+	}
 	return map[string]any{"if": cond, "then": then}
+}
+
+// narrowSchema is a When's narrowing of a field as a schema that adds to
+// the field's own: a leaf as declared; of a list, only its items'
+// narrowing; of an object, only its fields' (no type, required or
+// additionalProperties, which the field's own schema says).
+func (s *Spec) narrowSchema() map[string]any {
+	switch {
+	case s.Kind == List && s.Items != nil:
+		return map[string]any{"items": s.Items.narrowSchema()}
+	case s.Kind == Object:
+		props := map[string]any{}
+		for _, f := range s.Fields {
+			props[f.Name] = f.narrowSchema()
+		}
+		return map[string]any{"properties": props}
+	}
+	return s.JSONSchema()
 }

@@ -72,11 +72,14 @@ type Spec struct {
 }
 
 // When is a rule of an Object that holds when Field is one of Is: then
-// Require are required and Forbid forbidden.
+// Require are required and Forbid forbidden, and Narrow narrows fields
+// further: a field of the same name there takes only its Enum (a subset of
+// the field's own), or its Kind (Integer) within Min and Max.
 type When struct {
 	Field           string
 	Is              []string
 	Require, Forbid []string
+	Narrow          []*Spec
 }
 
 // Kind is the JSON kind of a config value.

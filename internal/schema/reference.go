@@ -183,6 +183,9 @@ func rules(b *strings.Builder, prefix string, s *kit.Spec) {
 		if len(w.Forbid) > 0 {
 			parts = append(parts, codes(w.Forbid, prefix)+" not allowed")
 		}
+		for _, f := range w.Narrow {
+			parts = append(parts, "`"+prefix+f.Name+"` "+narrowed(f))
+		}
 		lines = append(lines, fmt.Sprintf("- When `%s%s` is %s: %s.", prefix, w.Field, quoted(w.Is), strings.Join(parts, "; ")))
 	}
 	if len(s.AtMostOne) > 0 {
@@ -333,4 +336,28 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// narrowed says what a rule narrows a field to.
+func narrowed(f *kit.Spec) string {
+	switch {
+	case f.Kind == kit.List && f.Items != nil && f.Items.Kind == kit.Object:
+		var parts []string
+		for _, g := range f.Items.Fields {
+			parts = append(parts, "`"+g.Name+"` "+narrowed(g))
+		}
+		return "with, in each item, " + strings.Join(parts, ", ")
+	case len(f.Enum) > 0:
+		return "one of " + quoted(f.Enum)
+	case f.Min != nil && f.Max != nil:
+		return fmt.Sprintf("%s from %s to %s", kindWord(f.Kind), kit.FormatNumber(*f.Min), kit.FormatNumber(*f.Max))
+	}
+	return kindWord(f.Kind)
+}
+
+func kindWord(k kit.Kind) string {
+	if k == kit.Integer {
+		return "a whole number"
+	}
+	return "a number"
 }

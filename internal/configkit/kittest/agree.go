@@ -68,7 +68,8 @@ func Agree(t *testing.T, section string, spec *kit.Spec, base map[string]any, de
 	require.Empty(t, problems, "the base entry is valid")
 	require.NoError(t, invalid, "the schema accepts the base entry")
 
-	probe := agreement{t: t, run: run, root: section + "." + key, base: base}
+	probe := agreement{t: t, run: run, root: section + "." + key, base: base, itemNarrowed: map[string]bool{}}
+	itemFieldsNarrowed(spec, probe.itemNarrowed)
 	for _, o := range opts {
 		o(&probe)
 	}
@@ -95,7 +96,9 @@ type agreement struct {
 	root  string
 	base  map[string]any
 	items bool
-	count int
+	// itemNarrowed are list items' fields a rule narrows (narrowedBy).
+	itemNarrowed map[string]bool
+	count        int
 }
 
 // nested probes a value of spec found in the base entry at path: an
@@ -216,8 +219,12 @@ func (a *agreement) object(spec *kit.Spec, at []string, forms []*kit.Spec) {
 		switch {
 		case len(f.Enum) > 0:
 			a.refused("outside its enum", path, "zz-not-one-of-them", fp)
-			for _, member := range f.Enum {
-				a.acceptedAt("an enum member", path, member, fp)
+			if !a.narrowedBy(spec, f.Name) {
+				// A field a rule narrows takes each member in some
+				// case: narrowed probes them there.
+				for _, member := range f.Enum {
+					a.acceptedAt("an enum member", path, member, fp)
+				}
 			}
 		case f.Kind == kit.Integer || f.Kind == kit.Number:
 			if f.Min != nil {
@@ -275,6 +282,11 @@ func (a *agreement) object(spec *kit.Spec, at []string, forms []*kit.Spec) {
 				entry, _ := a.mutate(append(slices.Clone(at), forbidden), "x")
 				a.refusedEntry(fmt.Sprintf("%s %v with %s", w.Field, w.Is, forbidden), entry, here)
 			}
+		}
+	}
+	for _, w := range spec.When {
+		if len(w.Narrow) > 0 {
+			a.narrowed(spec, w, at, here)
 		}
 	}
 	// Two of fields of which one at the most may be set.
@@ -531,4 +543,120 @@ func compile(t *testing.T, spec *kit.Spec) *jsonschema.Schema {
 	s, err := c.Compile("section.json")
 	require.NoError(t, err)
 	return s
+}
+
+// narrowed checks a rule's narrowed fields: from the base switched to the
+// rule's case (its required fields given, its forbidden ones left out, its
+// narrowed fields at their first member or least), a value the field
+// takes elsewhere but not here is refused by both, at the field, and each
+// value it takes here is accepted by both. A case the base cannot be made
+// valid for is skipped (the field kinds of another case).
+func (a *agreement) narrowed(spec *kit.Spec, w kit.When, at []string, here string) {
+	t := a.t
+	path := func(name string) []string { return append(slices.Clone(at), name) }
+	entry, ok := a.mutate(path(w.Field), w.Is[0])
+	if !ok {
+		return
+	}
+	for _, r := range spec.When {
+		if r.Field != w.Field || !slices.Contains(r.Is, w.Is[0]) {
+			continue
+		}
+		for _, name := range r.Require {
+			if _, present := lookup(entry, path(name)); !present {
+				if f := spec.Field(name); f != nil {
+					entry, _ = mutateIn(entry, path(name), sample(f))
+				}
+			}
+		}
+		for _, name := range r.Forbid {
+			if without, present := mutateIn(entry, path(name), deleteMe{}); present {
+				entry = without
+			}
+		}
+	}
+	for _, f := range w.Narrow {
+		if with, ok := mutateIn(entry, path(f.Name), sample(f)); ok {
+			entry = with
+		}
+	}
+	problems, _, invalid := a.run(entry)
+	if under(problems, here) || invalid != nil {
+		t.Logf("%s: %s %s not probed: the base made of its case is not valid (%v, %v)", here, w.Field, w.Is[0], problems, invalid)
+		return
+	}
+	for _, f := range w.Narrow {
+		fp := here + "." + f.Name
+		probe := func(v any, accept bool) {
+			e, _ := mutateIn(entry, path(f.Name), v)
+			a.count++
+			problems, _, invalid := a.run(e)
+			if accept {
+				assert.False(t, under(problems, here), "%s %v with %s %s: declared valid, but the decoder says %v", fp, v, w.Field, w.Is[0], problems)
+				assert.NoError(t, invalid, "%s %v with %s %s: the schema accepts it", fp, v, w.Field, w.Is[0])
+				return
+			}
+			assert.True(t, under(problems, fp), "%s %v with %s %s: the decoder refuses it at %s; it reported %v", fp, v, w.Field, w.Is[0], fp, problems)
+			assert.Error(t, invalid, "%s %v with %s %s: the schema refuses it", fp, v, w.Field, w.Is[0])
+		}
+		for _, v := range f.Enum {
+			probe(v, true)
+		}
+		if whole := spec.Field(f.Name); whole != nil {
+			for _, v := range whole.Enum {
+				if !slices.Contains(f.Enum, v) && len(f.Enum) > 0 {
+					probe(v, false)
+				}
+			}
+		}
+		if f.Min != nil {
+			probe(*f.Min, true)
+			probe(*f.Min-1, false)
+		}
+		if f.Max != nil {
+			probe(*f.Max, true)
+			probe(*f.Max+1, false)
+		}
+		if f.Kind == kit.Integer && f.Min != nil {
+			probe(*f.Min+0.5, false)
+			probe(fmt.Sprint(*f.Min), false)
+		}
+	}
+}
+
+// narrowedBy says whether a rule of spec narrows the field name, or a
+// rule of an enclosing object narrows a field of that name in a list's
+// items (an ssl test's assertions take only ssl's assertion types).
+func (a *agreement) narrowedBy(spec *kit.Spec, name string) bool {
+	for _, w := range spec.When {
+		if slices.ContainsFunc(w.Narrow, func(f *kit.Spec) bool { return f.Name == name }) {
+			return true
+		}
+	}
+	return a.itemNarrowed[name]
+}
+
+// itemFieldsNarrowed are the names of list items' fields that a rule
+// anywhere in spec narrows.
+func itemFieldsNarrowed(spec *kit.Spec, out map[string]bool) {
+	if spec == nil {
+		return
+	}
+	for _, w := range spec.When {
+		for _, f := range w.Narrow {
+			if f.Kind == kit.List && f.Items != nil {
+				for _, g := range f.Items.Fields {
+					out[g.Name] = true
+				}
+			}
+		}
+	}
+	for _, f := range spec.Fields {
+		itemFieldsNarrowed(f, out)
+	}
+	for _, f := range spec.AnyOf {
+		itemFieldsNarrowed(f, out)
+	}
+	itemFieldsNarrowed(spec.Items, out)
+	itemFieldsNarrowed(spec.Values, out)
 }
