@@ -56,10 +56,34 @@ func shown(msg string) string {
 	return msg
 }
 
+// MaxFileSize is the largest stack file read: far above any real stack
+// (production's is about 40 KB), it bounds the work a hostile file can
+// cause.
+const MaxFileSize = 4 << 20
+
 // MaxConfigKeys is the most keys a stack file's config may hold: this
 // program reads a few dozen, and a file of hundreds of thousands would
 // take YAML readers, which compare a map's keys pair by pair, minutes.
 const MaxConfigKeys = 1000
+
+// What a stack file cannot hold, said alike by ddstack's loader
+// (internal/stackfile) and by Instance.
+const SecondDocument = `holds more than one YAML document (a line "---"); Pulumi reads only the first: remove the others`
+
+// TooManyKeys refuses a config of n keys, more than MaxConfigKeys.
+func TooManyKeys(n int) string {
+	return fmt.Sprintf("config holds %d keys; a stack of this program has a few dozen at most (%d is the limit): each section's entries go under its key (pytorch-datadog:users:)", n, MaxConfigKeys)
+}
+
+// UnquotedDate refuses a value YAML reads as a timestamp.
+func UnquotedDate(v string) string {
+	return fmt.Sprintf("%s is an unquoted date or time, which YAML reads as a timestamp and Pulumi passes on rewritten (2024-01-01 becomes \"2024-01-01 00:00:00 +0000 UTC\"); quote it: '%s'", v, v)
+}
+
+// NotFinite refuses a number YAML reads as an infinity or NaN.
+func NotFinite(v string) string {
+	return v + " is not a number a config value can hold (JSON has no infinity or NaN); write a finite number"
+}
 
 // Problem is one place where a stack file is not what the schema says.
 type Problem struct {
@@ -139,7 +163,7 @@ func Instance(data []byte) (any, error) {
 	}
 	var more yaml.Node
 	if err := dec.Decode(&more); err != io.EOF {
-		return nil, errors.New(`holds more than one YAML document (a line "---"); Pulumi reads only the first: remove the others`)
+		return nil, errors.New(SecondDocument)
 	}
 	r := reader{budget: maxValues}
 	v, err := r.value(&doc, nil)
@@ -188,7 +212,7 @@ func (r *reader) value(n *yaml.Node, at []string) (any, error) {
 	switch n.ShortTag() {
 	case "!!timestamp":
 		// As ddstack plan says: Pulumi would pass it on rewritten.
-		return nil, fmt.Errorf("%s: line %d: %s is an unquoted date or time, which YAML reads as a timestamp and Pulumi passes on rewritten; quote it: '%s'", where(at), n.Line, n.Value, n.Value)
+		return nil, fmt.Errorf("%s: line %d: %s", where(at), n.Line, UnquotedDate(n.Value))
 	case "!!str", "!!binary":
 		return n.Value, nil
 	case "!!null":
@@ -199,14 +223,14 @@ func (r *reader) value(n *yaml.Node, at []string) (any, error) {
 		return nil, fmt.Errorf("%s: line %d: %q is not a value a stack file holds", where(at), n.Line, n.Value)
 	}
 	if f, ok := v.(float64); ok && (math.IsInf(f, 0) || math.IsNaN(f)) {
-		return nil, fmt.Errorf("%s: line %d: %s is not a number a config value can hold (JSON has no infinity or NaN); write a finite number", where(at), n.Line, n.Value)
+		return nil, fmt.Errorf("%s: line %d: %s", where(at), n.Line, NotFinite(n.Value))
 	}
 	return v, nil
 }
 
 func (r *reader) mapping(n *yaml.Node, at []string) (any, error) {
 	if len(at) == 1 && at[0] == "config" && len(n.Content)/2 > MaxConfigKeys {
-		return nil, fmt.Errorf("config holds %d keys; a stack of this program has a few dozen at most (%d is the limit): each section's entries go under its key (pytorch-datadog:users:)", len(n.Content)/2, MaxConfigKeys)
+		return nil, errors.New(TooManyKeys(len(n.Content) / 2))
 	}
 	out := make(map[string]any, len(n.Content)/2)
 	var merged []*yaml.Node

@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/pytorch-fdn/pytorch-datadog/internal/boundedfile"
 	"github.com/pytorch-fdn/pytorch-datadog/internal/safetext"
 	"github.com/pytorch-fdn/pytorch-datadog/schema"
 )
@@ -37,51 +38,27 @@ func run(args []string, stdout, stderr io.Writer) int {
 	code := 0
 	for _, path := range args {
 		file := safetext.Escape(path)
-		data, err := readFile(path)
-		if err == nil {
-			var problems []schema.Problem
-			if problems, err = schema.Check(s, data); err == nil {
-				for _, p := range problems {
-					fmt.Fprintf(stderr, "error: %s: %s\n", file, safetext.Escape(p.String()))
-				}
-				if len(problems) == 0 {
-					fmt.Fprintf(stdout, "%s: valid against the schema (ddstack plan checks the rest)\n", file)
-				} else {
-					code = 2
-				}
-				continue
-			}
+		data, err := boundedfile.Read(path, schema.MaxFileSize)
+		if err != nil {
+			// The reader's message names the file.
+			fmt.Fprintf(stderr, "error: %s\n", safetext.Escape(err.Error()))
+			code = 2
+			continue
 		}
-		fmt.Fprintf(stderr, "error: %s: %s\n", file, safetext.Escape(err.Error()))
-		code = 2
+		problems, err := schema.Check(s, data)
+		if err != nil {
+			fmt.Fprintf(stderr, "error: %s: %s\n", file, safetext.Escape(err.Error()))
+			code = 2
+			continue
+		}
+		for _, p := range problems {
+			fmt.Fprintf(stderr, "error: %s: %s\n", file, safetext.Escape(p.String()))
+		}
+		if len(problems) > 0 {
+			code = 2
+			continue
+		}
+		fmt.Fprintf(stdout, "%s: valid against the schema (ddstack plan checks the rest)\n", file)
 	}
 	return code
-}
-
-// maxSize is what ddstack reads of a stack file at most.
-const maxSize = 4 << 20
-
-func readFile(path string) ([]byte, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("is not a regular file")
-	}
-	if info.Size() > maxSize {
-		return nil, fmt.Errorf("is %d bytes; a stack file is at most %d", info.Size(), maxSize)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	// Through a limit: a file may grow after the Stat, and procfs files
-	// say they are empty.
-	data, err := io.ReadAll(io.LimitReader(f, maxSize+1))
-	if err == nil && len(data) > maxSize {
-		err = fmt.Errorf("is more than %d bytes; a stack file is at most that", maxSize)
-	}
-	return data, err
 }

@@ -139,6 +139,18 @@ func (s *Spec) Field(name string) *Spec {
 	return nil
 }
 
+// ObjectForms are the object forms with fields of a value of several
+// forms (AnyOf).
+func (s *Spec) ObjectForms() []*Spec {
+	var out []*Spec
+	for _, alt := range s.AnyOf {
+		if alt.Kind == Object && len(alt.Fields) > 0 {
+			out = append(out, alt)
+		}
+	}
+	return out
+}
+
 // FieldNames are an Object's field names, in order.
 func (s *Spec) FieldNames() []string {
 	out := make([]string, len(s.Fields))

@@ -92,7 +92,7 @@ func section(b *strings.Builder, k program.Key) {
 		return
 	}
 	v := s.Values
-	if forms := objectForms(v); len(forms) > 1 {
+	if forms := v.ObjectForms(); len(forms) > 1 {
 		fmt.Fprintf(b, " A map of key to %s, in one of %d forms.\n", orDefault(v.Title, "an entry"), len(forms))
 		for _, form := range forms {
 			title := orDefault(form.Title, form.FieldSet())
@@ -114,17 +114,6 @@ func section(b *strings.Builder, k program.Key) {
 	b.WriteString("| field | kind | required | default | meaning |\n|---|---|---|---|---|\n")
 	fields(b, "", v)
 	rules(b, "", v)
-}
-
-// objectForms are the object forms an entry takes, when it takes several.
-func objectForms(s *kit.Spec) []*kit.Spec {
-	var out []*kit.Spec
-	for _, alt := range s.AnyOf {
-		if alt.Kind == kit.Object && len(alt.Fields) > 0 {
-			out = append(out, alt)
-		}
-	}
-	return out
 }
 
 // fields writes an object's fields as rows, its nested objects' fields

@@ -31,14 +31,13 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/pytorch-fdn/pytorch-datadog/internal/boundedfile"
 	kit "github.com/pytorch-fdn/pytorch-datadog/internal/configkit"
 	"github.com/pytorch-fdn/pytorch-datadog/schema"
 )
 
-// MaxSize is the largest stack or project file read: far above any real
-// stack (production's is about 40 KB), it bounds the work a hostile file
-// can cause.
-const MaxSize = 4 << 20
+// MaxSize is the largest stack or project file read (schema.MaxFileSize).
+const MaxSize = schema.MaxFileSize
 
 // Stack is a stack's config as read from its files.
 type Stack struct {
@@ -347,7 +346,7 @@ func scan(data []byte, path, project string, report func(key, format string, arg
 	if err := dec.Decode(&more); err != io.EOF {
 		// Pulumi reads the first document only: what follows a "---"
 		// would look like config to a reviewer and do nothing.
-		report(path, "holds more than one YAML document (a line \"---\"); Pulumi reads only the first: remove the others")
+		report(path, schema.SecondDocument)
 	}
 	root := doc.Content[0]
 	changed := false
@@ -400,8 +399,7 @@ func configShape(root *yaml.Node, path string) error {
 		case v.Kind != yaml.MappingNode:
 			return fmt.Errorf("%s: line %d: config must be a map of config keys to values (config:, then each key indented below it)", path, v.Line)
 		case len(v.Content)/2 > schema.MaxConfigKeys:
-			return fmt.Errorf("%s: config holds %d keys; a stack of this program has a few dozen at most (%d is the limit): each section's entries go under its key (pytorch-datadog:users:)",
-				path, len(v.Content)/2, schema.MaxConfigKeys)
+			return fmt.Errorf("%s: %s", path, schema.TooManyKeys(len(v.Content)/2))
 		}
 	}
 	return nil
@@ -505,11 +503,11 @@ func scanNode(n *yaml.Node, path string, report func(key, format string, args ..
 	case yaml.ScalarNode:
 		switch n.ShortTag() {
 		case "!!timestamp":
-			report(path, "%s is an unquoted date or time, which YAML reads as a timestamp and Pulumi passes on rewritten (2024-01-01 becomes \"2024-01-01 00:00:00 +0000 UTC\"); quote it: '%s'", n.Value, n.Value)
+			report(path, "%s", schema.UnquotedDate(n.Value))
 		case "!!float":
 			var f float64
 			if n.Decode(&f) == nil && (math.IsInf(f, 0) || math.IsNaN(f)) {
-				report(path, "%s is not a number a config value can hold (JSON has no infinity or NaN); write a finite number", n.Value)
+				report(path, "%s", schema.NotFinite(n.Value))
 				n.Value, n.Tag, n.Style = "0", "!!int", 0
 				*changed = true
 			}
@@ -554,41 +552,8 @@ func StackName(path string) string {
 	return strings.TrimSuffix(base, filepath.Ext(base))
 }
 
-// ReadFile reads a file ddstack is given (a stack file, a Terraform
-// state, a CA bundle): a regular file of at most max bytes. A FIFO (whose
-// opening waits for a writer), a device (/dev/zero never ends) or a larger
-// file is refused rather than read until memory runs out or forever.
-func ReadFile(path string, max int64) ([]byte, error) {
-	// Stat first: opening a FIFO waits for a writer.
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, errors.Unwrap(err))
-	} else if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: is not a regular file (%s); give a file", path, info.Mode().Type())
-	}
-	tooLarge := fmt.Errorf("%s: is more than %d bytes; at most that is read", path, max)
-	if info.Size() > max {
-		return nil, tooLarge
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	// Room for the whole file at once, as os.ReadFile makes: growing a
-	// buffer by doubling took a fifth of a second for a 54 MB history.
-	// The limit still holds if the file grows meanwhile.
-	var buf bytes.Buffer
-	buf.Grow(int(info.Size()) + 512)
-	if _, err := buf.ReadFrom(io.LimitReader(f, max+1)); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	data := buf.Bytes()
-	if int64(len(data)) > max {
-		return nil, tooLarge
-	}
-	return data, nil
-}
+// ReadFile is boundedfile.Read: every file ddstack is given is read so.
+func ReadFile(path string, max int64) ([]byte, error) { return boundedfile.Read(path, max) }
 
 func stripBOM(b []byte) []byte {
 	if len(b) >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf {

@@ -112,7 +112,7 @@ func (a *agreement) nested(spec *kit.Spec, value any, path []string) bool {
 			a.object(spec, path, nil)
 			return true
 		}
-		if forms := objectForms(spec); len(forms) > 0 {
+		if forms := spec.ObjectForms(); len(forms) > 0 {
 			if form := a.formOf(forms, v, a.root+dotted(path)); form != nil {
 				a.object(form, path, forms)
 				return true
@@ -124,18 +124,6 @@ func (a *agreement) nested(spec *kit.Spec, value any, path []string) bool {
 		}
 	}
 	return false
-}
-
-// objectForms are the object forms with fields of a value of several
-// forms.
-func objectForms(spec *kit.Spec) []*kit.Spec {
-	var out []*kit.Spec
-	for _, alt := range spec.AnyOf {
-		if alt.Kind == kit.Object && len(alt.Fields) > 0 {
-			out = append(out, alt)
-		}
-	}
-	return out
 }
 
 // formOf is the one form whose schema accepts v, or nil (reported).
@@ -246,7 +234,7 @@ func (a *agreement) object(spec *kit.Spec, at []string, forms []*kit.Spec) {
 			} else if entry, ok := a.mutate(path, twice); ok {
 				a.count++
 				problems, _, invalid := a.run(entry)
-				assert.False(t, under(problems, fp), "%s with an item twice: not declared unique, but the decoder refuses it: %v", fp, problems)
+				assert.False(t, reported(problems, fp), "%s with an item twice: not declared unique, but the decoder refuses it: %v", fp, problems)
 				assert.NoError(t, invalid, "%s with an item twice: the schema accepts it", fp)
 			}
 		}
@@ -347,14 +335,14 @@ func (a *agreement) refused(what string, path []string, value any, want string) 
 	}
 	a.count++
 	problems, _, invalid := a.run(entry)
-	assert.True(a.t, at(problems, want), "%s %s: the decoder refuses it at %s; it reported %v", want, what, want, problems)
+	assert.True(a.t, reported(problems, want), "%s %s: the decoder refuses it at %s; it reported %v", want, what, want, problems)
 	assert.Error(a.t, invalid, "%s %s: the schema refuses it", want, what)
 }
 
 func (a *agreement) refusedEntry(what string, entry map[string]any, under string) {
 	a.count++
 	problems, _, invalid := a.run(entry)
-	assert.True(a.t, at(problems, under), "%s: the decoder refuses it; it reported %v", what, problems)
+	assert.True(a.t, reported(problems, under), "%s: the decoder refuses it; it reported %v", what, problems)
 	assert.Error(a.t, invalid, "%s: the schema refuses it", what)
 }
 
@@ -364,7 +352,7 @@ func (a *agreement) agrees(what string, entry map[string]any, under string) {
 	a.count++
 	problems, _, invalid := a.run(entry)
 	if invalid != nil {
-		assert.True(a.t, at(problems, under), "%s: the schema refuses it, so the decoder must at %s; it reported %v", what, under, problems)
+		assert.True(a.t, reported(problems, under), "%s: the schema refuses it, so the decoder must at %s; it reported %v", what, under, problems)
 		return
 	}
 	assert.Empty(a.t, problems, "%s: the schema accepts it, so the decoder must", what)
@@ -503,11 +491,8 @@ func wrongKind(f *kit.Spec) (any, bool) {
 	return nil, false
 }
 
-// at says whether a problem is at path or below it.
-func at(problems []*kit.PathError, path string) bool { return under(problems, path) }
-
-// under says whether a problem is at path or below it.
-func under(problems []*kit.PathError, path string) bool {
+// reported says whether a problem is at path or below it.
+func reported(problems []*kit.PathError, path string) bool {
 	for _, pe := range problems {
 		if pe.Path == path || strings.HasPrefix(pe.Path, path+".") || strings.HasPrefix(pe.Path, path+"[") {
 			return true
@@ -581,7 +566,7 @@ func (a *agreement) narrowed(spec *kit.Spec, w kit.When, at []string, here strin
 		}
 	}
 	problems, _, invalid := a.run(entry)
-	if under(problems, here) || invalid != nil {
+	if reported(problems, here) || invalid != nil {
 		t.Logf("%s: %s %s not probed: the base made of its case is not valid (%v, %v)", here, w.Field, w.Is[0], problems, invalid)
 		return
 	}
@@ -592,11 +577,11 @@ func (a *agreement) narrowed(spec *kit.Spec, w kit.When, at []string, here strin
 			a.count++
 			problems, _, invalid := a.run(e)
 			if accept {
-				assert.False(t, under(problems, here), "%s %v with %s %s: declared valid, but the decoder says %v", fp, v, w.Field, w.Is[0], problems)
+				assert.False(t, reported(problems, here), "%s %v with %s %s: declared valid, but the decoder says %v", fp, v, w.Field, w.Is[0], problems)
 				assert.NoError(t, invalid, "%s %v with %s %s: the schema accepts it", fp, v, w.Field, w.Is[0])
 				return
 			}
-			assert.True(t, under(problems, fp), "%s %v with %s %s: the decoder refuses it at %s; it reported %v", fp, v, w.Field, w.Is[0], fp, problems)
+			assert.True(t, reported(problems, fp), "%s %v with %s %s: the decoder refuses it at %s; it reported %v", fp, v, w.Field, w.Is[0], fp, problems)
 			assert.Error(t, invalid, "%s %v with %s %s: the schema refuses it", fp, v, w.Field, w.Is[0])
 		}
 		for _, v := range f.Enum {
